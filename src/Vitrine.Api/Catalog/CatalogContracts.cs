@@ -1,0 +1,53 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Vitrine.Data.Model;
+
+namespace Vitrine.Api.Catalog;
+
+public sealed record CategoryResponse(long Id, string Slug, string Name);
+
+public sealed record ProductResponse(
+    long Id,
+    string Name,
+    string Description,
+    long PriceCents,
+    string Currency,
+    int Stock,
+    string Category,
+    string? ImageUrl,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static ProductResponse From(Product product, string categorySlug) => new(
+        product.Id,
+        product.Name,
+        product.Description,
+        product.PriceCents,
+        product.Currency,
+        product.Stock,
+        categorySlug,
+        product.ImageKey is null ? null : $"/images/{product.ImageKey}",
+        product.CreatedAt,
+        product.UpdatedAt);
+}
+
+public sealed record PagedResponse<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
+
+/// <summary>Query of GET /api/v1/products; validated before the handler runs (400 with an errors map).</summary>
+public sealed record ProductQuery(
+    [property: Description("Full-text search (PostgreSQL websearch_to_tsquery syntax), ranked by relevance.")]
+    [property: StringLength(200)]
+    string? Q = null,
+    [property: Description("A category slug.")]
+    [property: StringLength(80)]
+    string? Category = null,
+    [property: Range(0, long.MaxValue)] long? MinPriceCents = null,
+    [property: Range(0, long.MaxValue)] long? MaxPriceCents = null,
+    [property: Description("relevance (default when q is given), newest (default otherwise), price_asc or price_desc.")]
+    [property: AllowedValues(null, "relevance", "newest", "price_asc", "price_desc")]
+    string? Sort = null,
+    [property: Range(1, 100_000)] int Page = 1,
+    [property: Range(1, ProductQuery.MaxPageSize)] int PageSize = 20)
+{
+    public const int MaxPageSize = 100;
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Vitrine.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// PostgreSQL through one <see cref="NpgsqlDataSource"/> per process (its pool is the seed's min 2 / max 50)
+    /// and a pooled <see cref="VitrineDbContext"/> on top of it.
+    /// </summary>
+    public static IHostApplicationBuilder AddVitrineData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Bind(builder.Configuration.GetSection(DatabaseOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ConnectionStringOptions>()
+            .Bind(builder.Configuration.GetSection("ConnectionStrings"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(sp =>
+        {
+            var connectionStrings = sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return VitrineDataSource.Create(connectionStrings.Postgres!, database);
+        });
+
+        builder.Services.AddDbContextPool<VitrineDbContext>((sp, options) =>
+            VitrineDataSource.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+
+        return builder;
+    }
+}
+
+public static class VitrineDataSource
+{
+    /// <summary>Builds the process's data source, applying the pool settings unless the connection string sets them.</summary>
+    public static NpgsqlDataSource Create(string connectionString, DatabaseOptions options)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringKeys(connectionString);
+        if (!given.Has("Minimum Pool Size", "MinPoolSize", "Min Pool Size"))
+        {
+            csb.MinPoolSize = options.MinPoolSize;
+        }
+
+        if (!given.Has("Maximum Pool Size", "MaxPoolSize", "Max Pool Size"))
+        {
+            csb.MaxPoolSize = options.MaxPoolSize;
+        }
+
+        csb.ConnectionIdleLifetime = options.ConnectionIdleLifetimeSeconds;
+        csb.Timeout = options.ConnectTimeoutSeconds;
+        csb.ApplicationName ??= AppDomain.CurrentDomain.FriendlyName;
+
+        var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);
+        return builder.Build();
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options.UseNpgsql(dataSource, npgsql => npgsql.EnableRetryOnFailure(3))
+            .UseSnakeCaseNamingConvention();
+
+    private sealed class DbConnectionStringKeys(string connectionString)
+    {
+        private readonly HashSet<string> keys = connectionString
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2)[0].Trim())
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        public bool Has(params string[] names) => names.Any(keys.Contains);
+    }
+}

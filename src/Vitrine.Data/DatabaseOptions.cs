@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vitrine.Data;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Seed: pool min 2 per instance.</summary>
+    [Range(0, 1000)]
+    public int MinPoolSize { get; set; } = 2;
+
+    /// <summary>Seed: pool max 50 per instance.</summary>
+    [Range(1, 1000)]
+    public int MaxPoolSize { get; set; } = 50;
+
+    /// <summary>Seed: idleTimeout 10 s.</summary>
+    [Range(1, 3600)]
+    public int ConnectionIdleLifetimeSeconds { get; set; } = 10;
+
+    /// <summary>Seed: connectionTimeout 30 s.</summary>
+    [Range(1, 300)]
+    public int ConnectTimeoutSeconds { get; set; } = 30;
+}
+
+public sealed class ConnectionStringOptions
+{
+    [Required(ErrorMessage = "ConnectionStrings:Postgres is required (environment variable ConnectionStrings__Postgres).")]
+    public string? Postgres { get; set; }
+
+    public string? PostgresRead { get; set; }
+
+    [Required(ErrorMessage = "ConnectionStrings:Redis is required (environment variable ConnectionStrings__Redis).")]
+    public string? Redis { get; set; }
+
+    /// <summary>Falls back to <see cref="Redis"/> when not set, for a single-Redis development setup.</summary>
+    public string? RedisDurable { get; set; }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Vitrine.Data;
+
+/// <summary>
+/// The two Redis servers of CONTRACT §2: "cache" (allkeys-lru: cache, rate-limit counters, backplane) and
+/// "durable" (noeviction + AOF: sessions, job queue, Data Protection keys). One multiplexer each per process.
+/// </summary>
+public static class RedisConnections
+{
+    public const string Cache = "cache";
+    public const string Durable = "durable";
+
+    public static IHostApplicationBuilder AddVitrineRedis(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddKeyedSingleton<IConnectionMultiplexer>(Cache, (sp, _) =>
+            Connect(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Redis!));
+        builder.Services.AddKeyedSingleton<IConnectionMultiplexer>(Durable, (sp, _) =>
+        {
+            var strings = sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
+            return Connect(strings.RedisDurable ?? strings.Redis!);
+        });
+        return builder;
+    }
+
+    private static ConnectionMultiplexer Connect(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        // Start even while Redis is down; the multiplexer reconnects on its own and health checks report it.
+        options.AbortOnConnectFail = false;
+        return ConnectionMultiplexer.Connect(options);
+    }
+}

@@ -1,0 +1,42 @@
+namespace Vitrine.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// The real servers of one test run, started once and shared: one PostgreSQL cluster and two Redis servers
+/// (cache: allkeys-lru, durable: noeviction), torn down when the test process exits.
+/// </summary>
+public static class TestServices
+{
+    private static readonly Lazy<Task<Servers>> Started = new(StartAsync);
+
+    public static Task<Servers> GetAsync() => Started.Value;
+
+    private static async Task<Servers> StartAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "vitrine-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
+        Directory.CreateDirectory(root);
+        var postgres = PostgresServer.StartAsync(root);
+        var cache = RedisServer.StartAsync("allkeys-lru");
+        var durable = RedisServer.StartAsync("noeviction");
+        var servers = new Servers(await postgres, await cache, await durable, root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return servers;
+    }
+
+    public sealed record Servers(PostgresServer Postgres, RedisServer Cache, RedisServer Durable, string Root) : IAsyncDisposable
+    {
+        private int disposed;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 1)
+            {
+                return;
+            }
+
+            await Cache.DisposeAsync();
+            await Durable.DisposeAsync();
+            await Postgres.DisposeAsync();
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+}
