@@ -1,5 +1,6 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,9 +28,13 @@ public static class ServiceDefaultsExtensions
             options.ForwardLimit = 1;
         });
 
+        // No "Server: Kestrel" banner: it only helps an attacker fingerprint the stack.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
         // Graceful shutdown: on SIGTERM Kestrel stops accepting and drains in-flight requests for this long.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(25));
 
+        builder.Services.AddHostedService<PidFile>();
         builder.Services.AddHttpClient();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         return builder;

@@ -59,6 +59,14 @@ public sealed class ProductsApiTests(CatalogApiFactory api) : IClassFixture<Cata
         await missing.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Validation_errors_name_fields_in_camel_case()
+    {
+        var response = await client.GetAsync(new Uri("/api/v1/products?pageSize=100000", UriKind.Relative));
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").TryGetProperty("pageSize", out _).ShouldBeTrue(problem.ToString());
+    }
+
     [Theory]
     [InlineData("pageSize=100000")]
     [InlineData("pageSize=0")]

@@ -18,13 +18,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
-    public static async Task<RedisServer> StartAsync(string maxMemoryPolicy)
+    public static async Task<RedisServer> StartAsync(string root, string maxMemoryPolicy)
     {
         var port = ServerProcess.FreePort();
         var start = ServerProcess.StartInfo("redis-server",
         [
             "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--maxmemory-policy", maxMemoryPolicy, "--databases", "256",
+            "--dir", root, "--save", "", "--appendonly", "no", "--maxmemory-policy", maxMemoryPolicy, "--databases", "256",
         ], asPostgresUser: false);
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
         process.BeginOutputReadLine();

@@ -15,8 +15,8 @@ public static class TestServices
         var root = Path.Combine(Path.GetTempPath(), "vitrine-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
         Directory.CreateDirectory(root);
         var postgres = PostgresServer.StartAsync(root);
-        var cache = RedisServer.StartAsync("allkeys-lru");
-        var durable = RedisServer.StartAsync("noeviction");
+        var cache = RedisServer.StartAsync(root, "allkeys-lru");
+        var durable = RedisServer.StartAsync(root, "noeviction");
         var servers = new Servers(await postgres, await cache, await durable, root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return servers;

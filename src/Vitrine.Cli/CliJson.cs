@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+using Vitrine.Cli.Stack;
+
+namespace Vitrine.Cli;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(AdminCredentials))]
+[JsonSerializable(typeof(StatusReport))]
+internal sealed partial class CliJson : JsonSerializerContext;

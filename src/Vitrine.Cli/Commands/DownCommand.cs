@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Spectre.Console;
+using Vitrine.Cli.Stack;
+
+namespace Vitrine.Cli.Commands;
+
+/// <summary>`vitrine down`: stop the stack gracefully (the AppHost stops its children in reverse order); --purge wipes .vitrine/.</summary>
+public static class DownCommand
+{
+    public static Command Create()
+    {
+        var purge = new Option<bool>("--purge") { Description = "Also delete .vitrine/: data, logs and generated secrets" };
+        var command = new Command("down", "Stop the stack; its data stays for the next `up` unless --purge") { purge };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(purge), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool purge, CancellationToken cancellationToken)
+    {
+        var layout = StackLayout.Discover();
+        var stopped = await StopAsync(layout, cancellationToken);
+        if (purge && Directory.Exists(layout.StateDirectory))
+        {
+            Directory.Delete(layout.StateDirectory, recursive: true);
+            AnsiConsole.MarkupLineInterpolated($"Deleted {layout.StateDirectory}.");
+        }
+
+        return stopped ? 0 : 1;
+    }
+
+    public static async Task<bool> StopAsync(StackLayout layout, CancellationToken cancellationToken)
+    {
+        return await AnsiConsole.Status().StartAsync("Stopping the stack…", async status =>
+        {
+            if (AppHostProcess.RunningPid(layout) is { } pid)
+            {
+                StackProcesses.Signal(pid, "TERM");
+                if (!await StackProcesses.WaitForExitAsync([pid], TimeSpan.FromSeconds(60), cancellationToken))
+                {
+                    AnsiConsole.MarkupLine("[yellow]The AppHost did not stop within 60 s.[/]");
+                }
+            }
+
+            // Anything of ours still alive (a crashed AppHost, a stray child): TERM, then KILL.
+            var strays = StackProcesses.Find(layout);
+            if (strays.Count > 0)
+            {
+                status.Status($"Stopping {strays.Count} remaining process(es)…");
+                foreach (var stray in strays)
+                {
+                    StackProcesses.Signal(stray, "TERM");
+                }
+
+                if (!await StackProcesses.WaitForExitAsync(strays, TimeSpan.FromSeconds(20), cancellationToken))
+                {
+                    foreach (var stray in StackProcesses.Find(layout))
+                    {
+                        StackProcesses.Signal(stray, "KILL");
+                    }
+                }
+            }
+
+            File.Delete(layout.AppHostPidFile);
+            var left = StackProcesses.Find(layout);
+            if (left.Count > 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]Still running:[/] {string.Join(", ", left)}");
+                return false;
+            }
+
+            AnsiConsole.MarkupLine("The stack is stopped.");
+            return true;
+        });
+    }
+}

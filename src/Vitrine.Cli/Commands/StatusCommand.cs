@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Vitrine.Cli.Stack;
+
+namespace Vitrine.Cli.Commands;
+
+/// <summary>`vitrine status`: a table of components and health, or `--json` for scripts (CONTRACT §1).</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print {\"components\":[{name,kind,pid,url,healthy}…]} for scripts" };
+        var command = new Command("status", "Show every component of the stack, its pid, URL and health") { json };
+        command.SetAction((parse, cancellationToken) => PrintAsync(StackLayout.Discover(), parse.GetValue(json), cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> PrintAsync(StackLayout layout, bool json, CancellationToken cancellationToken)
+    {
+        var replicasFile = Path.Combine(layout.RunDirectory, UpCommand.ApiReplicasFile);
+        var apiReplicas = File.Exists(replicasFile) ? int.Parse(File.ReadAllText(replicasFile).Trim(), CultureInfo.InvariantCulture) : 1;
+        var report = await StackStatus.CollectAsync(layout, apiReplicas, cancellationToken);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Default.StatusReport));
+            return 0;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Component", "Kind", "PID", "Port", "Health", "Uptime", "URL");
+        foreach (var component in report.Components)
+        {
+            table.AddRow(
+                Markup.Escape(component.Name),
+                component.Kind,
+                component.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                component.Port.ToString(CultureInfo.InvariantCulture),
+                component.Healthy ? "[green]healthy[/]" : "[red]down[/]",
+                component.UptimeSeconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "-",
+                Markup.Escape(component.Url));
+        }
+
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

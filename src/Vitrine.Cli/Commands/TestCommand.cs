@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Xml.Linq;
+using Spectre.Console;
+using Vitrine.Cli.Stack;
+
+namespace Vitrine.Cli.Commands;
+
+/// <summary>
+/// `vitrine test`: installs prerequisites, builds once, checks formatting, runs every test project against real
+/// services (the fixtures start their own PostgreSQL and Redis), and ends with the plain line `N passed, N failed`.
+/// </summary>
+public static class TestCommand
+{
+    public static Command Create()
+    {
+        var filter = new Option<string?>("--filter") { Description = "Run only the tests matching this dotnet test filter expression" };
+        var command = new Command("test", "Install what is missing and run every test suite against real services") { filter };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(filter), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
+    {
+        var layout = StackLayout.Discover();
+        if (!await Prerequisites.EnsureAsync([Prerequisites.PostgreSql, Prerequisites.Redis], cancellationToken))
+        {
+            Console.WriteLine("0 passed, 1 failed");
+            return 1;
+        }
+
+        var failedChecks = 0;
+        var solution = Path.Combine(layout.RepositoryRoot, "Vitrine.slnx");
+
+        // Tests build into their own artifacts folder, so a test run never overwrites the binaries of a running stack.
+        var artifacts = Path.Combine(layout.RepositoryRoot, "artifacts", "test");
+
+        AnsiConsole.MarkupLine("[bold]Building[/] (Release, warnings as errors)…");
+        var build = await Shell.RunAsync("dotnet", ["build", solution, "-c", "Release", "--artifacts-path", artifacts, "--nologo", "-v", "q", "-clp:NoSummary"], layout.RepositoryRoot, onLine: Console.WriteLine, cancellationToken: cancellationToken);
+        if (!build.Succeeded)
+        {
+            AnsiConsole.MarkupLine("[red]Build failed.[/]");
+            Console.WriteLine("0 passed, 1 failed");
+            return 1;
+        }
+
+        AnsiConsole.MarkupLine("[bold]Checking formatting[/] (dotnet format --verify-no-changes)…");
+        var format = await Shell.RunAsync("dotnet", ["format", solution, "--verify-no-changes", "--no-restore", "-v", "q"], layout.RepositoryRoot, onLine: Console.WriteLine, cancellationToken: cancellationToken);
+        if (!format.Succeeded)
+        {
+            AnsiConsole.MarkupLine("[red]Formatting check failed:[/] run `dotnet format Vitrine.slnx`.");
+            failedChecks++;
+        }
+
+        var results = Path.Combine(layout.StateDirectory, "test-results", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(results);
+        AnsiConsole.MarkupLine("[bold]Running tests[/] against real PostgreSQL and Redis…");
+        string[] arguments = ["test", solution, "-c", "Release", "--artifacts-path", artifacts, "--no-build", "--nologo", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results];
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            arguments = [.. arguments, "--filter", filter];
+        }
+
+        var test = await Shell.RunAsync("dotnet", arguments, layout.RepositoryRoot, onLine: Console.WriteLine, cancellationToken: cancellationToken);
+        StopStrayTestServers();
+
+        var (passed, failed, skipped) = CountResults(results);
+        if (!test.Succeeded && failed == 0)
+        {
+            // The runner failed without a failed test to show for it (a crashed test host, say): that is a failure too.
+            failed++;
+        }
+
+        failed += failedChecks;
+        Console.WriteLine(skipped > 0
+            ? $"{passed} passed, {failed} failed, {skipped} skipped"
+            : $"{passed} passed, {failed} failed");
+        return failed == 0 && passed > 0 ? 0 : 1;
+    }
+
+    private static (int Passed, int Failed, int Skipped) CountResults(string directory)
+    {
+        int passed = 0, failed = 0, total = 0, executed = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, "*.trx", SearchOption.AllDirectories))
+        {
+            var counters = XDocument.Load(file).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+            if (counters is null)
+            {
+                continue;
+            }
+
+            int Read(string name) => int.TryParse(counters.Attribute(name)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+            passed += Read("passed");
+            failed += Read("failed") + Read("error") + Read("timeout") + Read("aborted");
+            total += Read("total");
+            executed += Read("executed");
+        }
+
+        return (passed, failed, Math.Max(0, total - executed));
+    }
+
+    /// <summary>Test fixtures stop their servers at exit; a crashed test host cannot, so sweep up after it.</summary>
+    private static void StopStrayTestServers()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), "vitrine-tests");
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(marker, StringComparison.Ordinal))
+                {
+                    StackProcesses.Signal(pid, "KILL");
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Vitrine.Cli.Stack;
+
+/// <summary>
+/// The Aspire AppHost that supervises the stack, started detached (setsid) so `up` can return while it runs.
+/// SIGTERM to it stops every child; WaitForResourceCleanup makes it exit only once they have stopped.
+/// </summary>
+public static partial class AppHostProcess
+{
+    /// <summary>Tags every process of this stack (inherited through the AppHost and DCP) so `down` can find strays.</summary>
+    public const string StackVariable = "VITRINE_STACK";
+
+    public static string DllPath(StackLayout layout) =>
+        Path.Combine(layout.RepositoryRoot, "src", "Vitrine.AppHost", "bin", "Release", "net10.0", "Vitrine.AppHost.dll");
+
+    public static int? RunningPid(StackLayout layout) =>
+        Shell.ReadPid(layout.AppHostPidFile) is { } pid && Shell.IsAlive(pid) ? pid : null;
+
+    public static async Task<int> StartAsync(StackLayout layout, int apiReplicas, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(layout.LogsDirectory);
+        Directory.CreateDirectory(layout.RunDirectory);
+        string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+        string[] command =
+        [
+            "dotnet", DllPath(layout),
+            $"--Vitrine:StateDirectory={layout.StateDirectory}",
+            $"--Vitrine:RepositoryRoot={layout.RepositoryRoot}",
+            $"--Vitrine:PostgresPort={Invariant(StackLayout.Postgres.Value)}",
+            $"--Vitrine:RedisCachePort={Invariant(StackLayout.RedisCache.Value)}",
+            $"--Vitrine:RedisDurablePort={Invariant(StackLayout.RedisDurable.Value)}",
+            $"--Vitrine:ApiBasePort={Invariant(StackLayout.Api.Value)}",
+            $"--Vitrine:ApiReplicas={Invariant(apiReplicas)}",
+            "--DcpPublisher:WaitForResourceCleanup=true",
+        ];
+        var environment = new Dictionary<string, string>
+        {
+            [StackVariable] = layout.StateDirectory,
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Invariant(StackLayout.Dashboard.Value)}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{Invariant(StackLayout.DashboardOtlp.Value)}",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+
+        // setsid + nohup: the AppHost outlives this command and the terminal; its output goes to the log file.
+        var launch = await Shell.RunAsync("sh",
+        [
+            "-c", "setsid nohup \"$@\" >>\"$LOG\" 2>&1 </dev/null & echo $!", "launch", .. command,
+        ], layout.RepositoryRoot, new Dictionary<string, string>(environment) { ["LOG"] = layout.AppHostLog }, cancellationToken: cancellationToken);
+        var pid = int.Parse(launch.Output.Trim(), CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(layout.AppHostPidFile, pid.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        return pid;
+    }
+
+    /// <summary>The dashboard's login URL (with its one-time token), as the AppHost printed it.</summary>
+    public static string? DashboardLoginUrl(StackLayout layout)
+    {
+        if (!File.Exists(layout.AppHostLog))
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(layout.AppHostLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        string? url = null;
+        while (reader.ReadLine() is { } line)
+        {
+            var match = LoginUrl().Match(line);
+            if (match.Success)
+            {
+                url = match.Value;
+            }
+        }
+
+        return url;
+    }
+
+    public static string LogTail(StackLayout layout, int lines)
+    {
+        if (!File.Exists(layout.AppHostLog))
+        {
+            return "";
+        }
+
+        using var stream = new FileStream(layout.AppHostLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var all = reader.ReadToEnd().Split('\n');
+        return string.Join('\n', all.TakeLast(lines));
+    }
+
+    [GeneratedRegex(@"https?://[^\s]+/login\?t=[0-9a-fA-F]+")]
+    private static partial Regex LoginUrl();
+}

@@ -1,0 +1,76 @@
+namespace Vitrine.Cli.Stack;
+
+/// <summary>The local stack's PostgreSQL data directory, initialised once (as the postgres user: it refuses root).</summary>
+public static class PostgresCluster
+{
+    public const string User = "vitrine";
+    public const string Database = "vitrine";
+
+    public static bool IsInitialised(StackLayout layout) =>
+        File.Exists(Path.Combine(layout.PostgresDataDirectory, "PG_VERSION"));
+
+    public static async Task InitialiseAsync(StackLayout layout, StackSecrets secrets, CancellationToken cancellationToken)
+    {
+        var runDirectory = Path.Combine(layout.PostgresDirectory, "run");
+        Directory.CreateDirectory(layout.PostgresDataDirectory);
+        Directory.CreateDirectory(runDirectory);
+        await EnsurePostgresCanReachAsync(layout, cancellationToken);
+
+        // initdb reads the superuser's password from a file it can read; the copy lives only while initdb runs.
+        var passwordFile = Path.Combine(layout.PostgresDirectory, ".initdb-password");
+        StackSecrets.WriteSecretFile(passwordFile, secrets.Read(StackSecrets.PostgresPassword));
+        await ChownToPostgresAsync(layout.PostgresDirectory, cancellationToken);
+        try
+        {
+            var result = await Shell.RunAsPostgresAsync(PostgresTools.Binary("initdb"),
+            [
+                "-D", layout.PostgresDataDirectory, "-U", User, "--pwfile", passwordFile,
+                "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8",
+            ], cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException("initdb failed:\n" + result.Output);
+            }
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    /// <summary>Creates the application database on first start (initdb makes only "postgres").</summary>
+    public static string ConnectionString(StackSecrets secrets, string database = Database) =>
+        $"Host=127.0.0.1;Port={StackLayout.Postgres.Value};Username={User};Password={secrets.Read(StackSecrets.PostgresPassword)};Database={database}";
+
+    public static string Uri(StackSecrets secrets) =>
+        $"postgresql://{User}:{secrets.Read(StackSecrets.PostgresPassword)}@127.0.0.1:{StackLayout.Postgres.Value}/{Database}";
+
+    private static async Task ChownToPostgresAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (Shell.IsRoot)
+        {
+            var result = await Shell.RunAsync("chown", ["-R", "postgres:postgres", directory], cancellationToken: cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException("chown failed: " + result.Output);
+            }
+        }
+    }
+
+    /// <summary>The postgres user must be able to traverse every parent of the data directory.</summary>
+    private static async Task EnsurePostgresCanReachAsync(StackLayout layout, CancellationToken cancellationToken)
+    {
+        if (!Shell.IsRoot)
+        {
+            return;
+        }
+
+        var probe = await Shell.RunAsPostgresAsync("test", ["-x", layout.StateDirectory], cancellationToken);
+        if (!probe.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"The postgres user cannot reach {layout.StateDirectory}: a parent directory is not searchable by others. " +
+                "Clone Vitrine somewhere like /srv or /opt, or run: chmod o+x on each parent directory.");
+        }
+    }
+}

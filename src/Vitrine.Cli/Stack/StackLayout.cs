@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace Vitrine.Cli.Stack;
+
+/// <summary>
+/// Where the local stack keeps its state (.vitrine/ in the checkout) and which ports it uses. Every port has a
+/// default and an environment variable to move it; the variable is named in every "port in use" message.
+/// </summary>
+public sealed class StackLayout
+{
+    public StackLayout(string repositoryRoot)
+    {
+        RepositoryRoot = repositoryRoot;
+        StateDirectory = Path.Combine(repositoryRoot, ".vitrine");
+    }
+
+    public string RepositoryRoot { get; }
+
+    public string StateDirectory { get; }
+
+    public string SecretsDirectory => Path.Combine(StateDirectory, "secrets");
+
+    public string LogsDirectory => Path.Combine(StateDirectory, "logs");
+
+    public string RunDirectory => Path.Combine(StateDirectory, "run");
+
+    public string PostgresDirectory => Path.Combine(StateDirectory, "postgres");
+
+    public string PostgresDataDirectory => Path.Combine(PostgresDirectory, "data");
+
+    public string AppHostPidFile => Path.Combine(RunDirectory, "apphost.pid");
+
+    public string AppHostLog => Path.Combine(LogsDirectory, "apphost.log");
+
+    public string StackFile => Path.Combine(RunDirectory, "stack.json");
+
+    public string Secret(string name) => Path.Combine(SecretsDirectory, name);
+
+    public string PidFile(string component) => Path.Combine(RunDirectory, component + ".pid");
+
+    public static readonly StackPort Postgres = new("PostgreSQL", "VITRINE_POSTGRES_PORT", 15432);
+    public static readonly StackPort RedisCache = new("Redis cache", "VITRINE_REDIS_CACHE_PORT", 16379);
+    public static readonly StackPort RedisDurable = new("Redis durable", "VITRINE_REDIS_DURABLE_PORT", 16380);
+    public static readonly StackPort Api = new("API replica 1", "VITRINE_API_PORT", 5101);
+    public static readonly StackPort Dashboard = new("Aspire dashboard", "VITRINE_DASHBOARD_PORT", 18888);
+    public static readonly StackPort DashboardOtlp = new("Aspire dashboard OTLP", "VITRINE_OTLP_PORT", 18889);
+
+    /// <summary>Finds the checkout: VITRINE_ROOT (set by ./vitrine) or the nearest parent holding Vitrine.slnx.</summary>
+    public static StackLayout Discover()
+    {
+        var root = Environment.GetEnvironmentVariable("VITRINE_ROOT");
+        if (string.IsNullOrEmpty(root))
+        {
+            var directory = new DirectoryInfo(Environment.CurrentDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Vitrine.slnx")))
+            {
+                directory = directory.Parent;
+            }
+
+            root = directory?.FullName ?? throw new InvalidOperationException("Run vitrine from a Vitrine checkout (no Vitrine.slnx found).");
+        }
+
+        return new StackLayout(Path.GetFullPath(root));
+    }
+}
+
+/// <summary>A port of the stack: its default, and the environment variable that overrides it.</summary>
+public sealed record StackPort(string Purpose, string Variable, int Default)
+{
+    public int Value
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable(Variable);
+            if (string.IsNullOrEmpty(configured))
+            {
+                return Default;
+            }
+
+            return int.TryParse(configured, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+                ? port
+                : throw new InvalidOperationException($"{Variable}={configured} is not a port number.");
+        }
+    }
+
+    public int Offset(int replicaIndex) => Value + replicaIndex;
+}

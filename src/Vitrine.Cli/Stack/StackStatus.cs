@@ -1,0 +1,149 @@
+using System.Globalization;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Vitrine.Cli.Stack;
+
+/// <summary>One running piece of the stack, as `status` and `status --json` report it (CONTRACT §1).</summary>
+public sealed record ComponentStatus(string Name, string Kind, int? Pid, string Url, bool Healthy, int Port, long? UptimeSeconds);
+
+public sealed record StatusReport(IReadOnlyList<ComponentStatus> Components);
+
+public static class StackStatus
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    public static async Task<StatusReport> CollectAsync(StackLayout layout, int apiReplicas, CancellationToken cancellationToken)
+    {
+        var secrets = new StackSecrets(layout);
+        var hasSecrets = secrets.Exists(StackSecrets.PostgresPassword);
+        var probes = new List<Task<ComponentStatus>>();
+        if (hasSecrets)
+        {
+            probes.Add(PostgresAsync(layout, secrets, cancellationToken));
+            probes.Add(RedisAsync("redis-cache", "redis-cache", StackLayout.RedisCache.Value, null));
+            probes.Add(RedisAsync("redis-durable", "redis-durable", StackLayout.RedisDurable.Value, secrets.Read(StackSecrets.RedisDurablePassword)));
+        }
+
+        for (var replica = 0; replica < apiReplicas; replica++)
+        {
+            var name = $"api-{(replica + 1).ToString(CultureInfo.InvariantCulture)}";
+            var port = StackLayout.Api.Offset(replica);
+            probes.Add(HttpAsync(name, "api", port, Shell.ReadPid(layout.PidFile(name)), "/health/ready", cancellationToken));
+        }
+
+        probes.Add(DashboardAsync(layout, cancellationToken));
+        return new StatusReport(await Task.WhenAll(probes));
+    }
+
+    private static async Task<ComponentStatus> PostgresAsync(StackLayout layout, StackSecrets secrets, CancellationToken cancellationToken)
+    {
+        var port = StackLayout.Postgres.Value;
+        var pid = Shell.ReadPid(Path.Combine(layout.PostgresDataDirectory, "postmaster.pid"));
+        var healthy = false;
+        try
+        {
+            await using var connection = new NpgsqlConnection(PostgresCluster.ConnectionString(secrets, "postgres") + ";Pooling=false;Timeout=3");
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            healthy = (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+        }
+        catch (NpgsqlException)
+        {
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        return new ComponentStatus("postgres", "postgres", Alive(pid), PostgresCluster.Uri(secrets), healthy, port, Uptime(Alive(pid)));
+    }
+
+    private static async Task<ComponentStatus> RedisAsync(string name, string kind, int port, string? password)
+    {
+        var url = password is null ? $"redis://127.0.0.1:{port}" : $"redis://:{password}@127.0.0.1:{port}";
+        int? pid = null;
+        var healthy = false;
+        try
+        {
+            var options = new ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, Password = password, ConnectTimeout = 2000, AbortOnConnectFail = true, AllowAdmin = true };
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+            var server = redis.GetServer("127.0.0.1", port);
+            var info = (await server.InfoAsync("server")).SelectMany(group => group).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+            pid = int.TryParse(info.GetValueOrDefault("process_id"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+            healthy = (await redis.GetDatabase().PingAsync()) < TimeSpan.FromSeconds(2);
+        }
+        catch (RedisException)
+        {
+        }
+
+        return new ComponentStatus(name, kind, pid, url, healthy, port, Uptime(pid));
+    }
+
+    private static async Task<ComponentStatus> HttpAsync(string name, string kind, int port, int? pid, string healthPath, CancellationToken cancellationToken)
+    {
+        var url = $"http://127.0.0.1:{port}";
+        return new ComponentStatus(name, kind, Alive(pid), url, await IsOkAsync(url + healthPath, cancellationToken), port, Uptime(Alive(pid)));
+    }
+
+    private static async Task<ComponentStatus> DashboardAsync(StackLayout layout, CancellationToken cancellationToken)
+    {
+        var port = StackLayout.Dashboard.Value;
+        var url = AppHostProcess.DashboardLoginUrl(layout) ?? $"http://127.0.0.1:{port}";
+        var pid = StackProcesses.Find(layout).FirstOrDefault(p => CommandLine(p).Contains("Aspire.Dashboard", StringComparison.Ordinal));
+        var healthy = await IsOkAsync($"http://127.0.0.1:{port}/", cancellationToken);
+        return new ComponentStatus("dashboard", "dashboard", pid == 0 ? null : pid, url, healthy, port, Uptime(pid == 0 ? null : pid));
+    }
+
+    public static async Task<bool> IsOkAsync(string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri(url), cancellationToken);
+            return (int)response.StatusCode < 400;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static int? Alive(int? pid) => pid is { } p && Shell.IsAlive(p) ? p : null;
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Seconds since the process started, from /proc (field 22 of stat is the start time in clock ticks).</summary>
+    private static long? Uptime(int? pid)
+    {
+        if (pid is not { } p)
+        {
+            return null;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{p}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var startTicks = long.Parse(fields[19], CultureInfo.InvariantCulture);
+            var systemUptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
+            return (long)(systemUptime - (startTicks / 100.0));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
