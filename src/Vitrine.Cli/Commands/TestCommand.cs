@@ -45,7 +45,7 @@ public static class TestCommand
         }
 
         AnsiConsole.MarkupLine("[bold]Checking formatting[/] (dotnet format --verify-no-changes)…");
-        var format = await Shell.RunAsync("dotnet", ["format", solution, "--verify-no-changes", "--no-restore", "-v", "q"], layout.RepositoryRoot, onLine: Console.WriteLine, cancellationToken: cancellationToken);
+        var format = await Shell.RunAsync("dotnet", ["format", solution, "--verify-no-changes", "-v", "q"], layout.RepositoryRoot, onLine: Console.WriteLine, cancellationToken: cancellationToken);
         if (!format.Succeeded)
         {
             AnsiConsole.MarkupLine("[red]Formatting check failed:[/] run `dotnet format Vitrine.slnx`.");
