@@ -18,7 +18,7 @@ app.MapApiDocumentation();
 var v1 = app.MapGroup("/api/v1");
 v1.MapCatalogApi();
 
-app.Run();
+return VitrineHost.Run(app);
 
 /// <summary>The API's entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

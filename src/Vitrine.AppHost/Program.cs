@@ -57,4 +57,20 @@ for (var replica = 1; replica <= stack.ApiReplicas; replica++)
         .WaitForCompletion(migrate);
 }
 
+for (var replica = 1; replica <= stack.WebReplicas; replica++)
+{
+    builder.AddProject<Projects.Vitrine_Web>($"web-{replica}", launchProfileName: null)
+        .WithHttpEndpoint(port: stack.WebBasePort + replica - 1, isProxied: false)
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+        .WithEnvironment("ConnectionStrings__Postgres", postgresConnection)
+        .WithEnvironment("ConnectionStrings__Redis", redisCacheConnection)
+        .WithEnvironment("ConnectionStrings__RedisDurable", redisDurableConnection)
+        .WithEnvironment("Vitrine__PidFile", stack.PidFile($"web-{replica}"))
+        .WithHttpHealthCheck("/health/ready")
+        .WaitFor(postgres)
+        .WaitFor(redisCache)
+        .WaitFor(redisDurable)
+        .WaitForCompletion(migrate);
+}
+
 builder.Build().Run();

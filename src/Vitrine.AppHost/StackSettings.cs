@@ -19,6 +19,10 @@ public sealed class StackSettings
 
     public int ApiReplicas { get; set; } = 1;
 
+    public int WebBasePort { get; set; }
+
+    public int WebReplicas { get; set; } = 1;
+
     public string PostgresDataDirectory => Path.Combine(StateDirectory, "postgres", "data");
 
     public string PostgresSocketDirectory => Path.Combine(StateDirectory, "postgres", "run");

@@ -6,4 +6,5 @@ namespace Vitrine.Cli;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(AdminCredentials))]
 [JsonSerializable(typeof(StatusReport))]
+[JsonSerializable(typeof(Topology))]
 internal sealed partial class CliJson : JsonSerializerContext;

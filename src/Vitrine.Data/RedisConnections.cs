@@ -18,10 +18,13 @@ public static class RedisConnections
     {
         builder.Services.AddKeyedSingleton<IConnectionMultiplexer>(Cache, (sp, _) =>
             Connect(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Redis!));
-        builder.Services.AddKeyedSingleton<IConnectionMultiplexer>(Durable, (sp, _) =>
+        builder.Services.AddKeyedSingleton(Durable, (sp, _) =>
         {
+            // One multiplexer per connection string: without a separate durable Redis, share the cache's.
             var strings = sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
-            return Connect(strings.RedisDurable ?? strings.Redis!);
+            return string.IsNullOrEmpty(strings.RedisDurable) || strings.RedisDurable == strings.Redis
+                ? sp.GetRequiredKeyedService<IConnectionMultiplexer>(Cache)
+                : Connect(strings.RedisDurable);
         });
         return builder;
     }

@@ -12,17 +12,32 @@ public static class SecurityHeaders
     /// <summary>A policy for pages that run the interactive API reference (scripts and styles from this origin).</summary>
     public const string DocsPolicy = "docs";
 
-    public static WebApplicationBuilder AddVitrineSecurityHeaders(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddVitrineSecurityHeaders(this WebApplicationBuilder builder, ServiceKind kind)
     {
         builder.Services.AddSecurityHeaderPolicies()
             .SetDefaultPolicy(policy => policy
                 .AddSeedHeaders()
                 .AddContentSecurityPolicy(csp =>
                 {
-                    csp.AddDefaultSrc().None();
+                    if (kind == ServiceKind.Web)
+                    {
+                        csp.AddDefaultSrc().Self();
+                        csp.AddScriptSrc().Self();
+                        csp.AddStyleSrc().Self();
+                        csp.AddImgSrc().Self().Data();
+                        csp.AddConnectSrc().Self();
+                        csp.AddFormAction().Self();
+                        csp.AddBaseUri().Self();
+                        csp.AddObjectSrc().None();
+                    }
+                    else
+                    {
+                        csp.AddDefaultSrc().None();
+                        csp.AddBaseUri().None();
+                        csp.AddFormAction().None();
+                    }
+
                     csp.AddFrameAncestors().None();
-                    csp.AddBaseUri().None();
-                    csp.AddFormAction().None();
                 }))
             .AddPolicy(DocsPolicy, policy => policy
                 .AddSeedHeaders()

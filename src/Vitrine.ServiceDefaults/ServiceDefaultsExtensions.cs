@@ -2,24 +2,38 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Vitrine.Data;
 
 namespace Vitrine.ServiceDefaults;
 
+/// <summary>Which kind of process: it decides the default Content-Security-Policy.</summary>
+public enum ServiceKind
+{
+    /// <summary>JSON only: nothing may load or frame anything.</summary>
+    Api,
+
+    /// <summary>HTML pages: scripts, styles and images from this origin only.</summary>
+    Web,
+}
+
 /// <summary>What every Vitrine process (API and Web replicas) shares: the eShop "service defaults" idea.</summary>
 public static class ServiceDefaultsExtensions
 {
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, ServiceKind kind = ServiceKind.Api)
     {
+        // appsettings.json, then environment variables, then mounted secrets (file name = key, "__" = ":").
+        builder.Configuration.AddKeyPerFile(VitrineHost.SecretsDirectory, optional: true);
+
         builder.AddStructuredLogging();
         builder.AddVitrineData();
         builder.AddVitrineRedis();
         builder.AddProblemResponses();
         builder.AddVitrineHealthChecks();
         builder.AddVitrineTelemetry();
-        builder.AddVitrineSecurityHeaders();
+        builder.AddVitrineSecurityHeaders(kind);
 
         // Behind nginx: trust X-Forwarded-For/Proto from the load balancer on loopback (the local topology).
         builder.Services.Configure<ForwardedHeadersOptions>(options =>

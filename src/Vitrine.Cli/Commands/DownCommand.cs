@@ -41,6 +41,9 @@ public static class DownCommand
                 }
             }
 
+            // DCP finishes its own cleanup a few seconds after the AppHost exits; give it that time first.
+            await StackProcesses.WaitForExitAsync(StackProcesses.Find(layout), TimeSpan.FromSeconds(15), cancellationToken);
+
             // Anything of ours still alive (a crashed AppHost, a stray child): TERM, then KILL.
             var strays = StackProcesses.Find(layout);
             if (strays.Count > 0)

@@ -31,7 +31,7 @@ public static class MigrateCommand
             return 2;
         }
 
-        var layout = stateDirectory is null ? StackLayout.Discover() : new StackLayout(Path.GetDirectoryName(Path.GetFullPath(stateDirectory))!);
+        var layout = stateDirectory is null ? StackLayout.Discover() : new StackLayout(Environment.CurrentDirectory, stateDirectory);
         var clock = TimeProvider.System;
         await DatabaseMigrator.MigrateAsync(connectionString, clock, cancellationToken);
         Console.WriteLine("migrate: schema up to date, order partitions maintained");

@@ -19,9 +19,7 @@ public static class StatusCommand
 
     public static async Task<int> PrintAsync(StackLayout layout, bool json, CancellationToken cancellationToken)
     {
-        var replicasFile = Path.Combine(layout.RunDirectory, UpCommand.ApiReplicasFile);
-        var apiReplicas = File.Exists(replicasFile) ? int.Parse(File.ReadAllText(replicasFile).Trim(), CultureInfo.InvariantCulture) : 1;
-        var report = await StackStatus.CollectAsync(layout, apiReplicas, cancellationToken);
+        var report = await StackStatus.CollectAsync(layout, Topology.Read(layout), cancellationToken);
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Default.StatusReport));

@@ -10,22 +10,22 @@ namespace Vitrine.Cli.Commands;
 /// <summary>`vitrine up`: install what is missing, prepare state, start the stack detached, wait for health, print URLs.</summary>
 public static class UpCommand
 {
-    public const string ApiReplicasFile = "api-replicas";
-
     public static Command Create()
     {
         var api = new Option<int>("--api") { Description = "Number of API replicas", DefaultValueFactory = _ => 1 };
+        var web = new Option<int>("--web") { Description = "Number of Web replicas", DefaultValueFactory = _ => 1 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the stack to become healthy", DefaultValueFactory = _ => 300 };
-        var command = new Command("up", "Install what is missing, start the whole stack on this machine and print its URLs") { api, timeout };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(api), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken));
+        var command = new Command("up", "Install what is missing, start the whole stack on this machine and print its URLs") { api, web, timeout };
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(new Topology(parse.GetValue(api), parse.GetValue(web)), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int apiReplicas, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Topology topology, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (apiReplicas is < 1 or > 20)
+        if (topology.ApiReplicas is < 1 or > 20 || topology.WebReplicas is < 1 or > 20)
         {
-            AnsiConsole.MarkupLine("[red]--api must be between 1 and 20.[/]");
+            AnsiConsole.MarkupLine("[red]--api and --web must be between 1 and 20.[/]");
             return 2;
         }
 
@@ -41,14 +41,11 @@ public static class UpCommand
             return 1;
         }
 
-        var ports = new List<StackPort> { StackLayout.Postgres, StackLayout.RedisCache, StackLayout.RedisDurable, StackLayout.Dashboard, StackLayout.DashboardOtlp };
-        ports.AddRange(Enumerable.Range(0, apiReplicas).Select(i => StackLayout.Api with { Purpose = $"API replica {i + 1}", Default = StackLayout.Api.Default + i }));
-        foreach (var port in ports)
+        foreach (var (port, purpose, variable) in StackLayout.Ports(topology))
         {
-            var number = port.Purpose.StartsWith("API replica", StringComparison.Ordinal) ? StackLayout.Api.Value + (port.Default - StackLayout.Api.Default) : port.Value;
-            if (!IsFree(number))
+            if (!IsFree(port))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]Port {number} ({port.Purpose}) is in use[/]: stop what holds it or set {port.Variable} to another port.");
+                AnsiConsole.MarkupLineInterpolated($"[red]Port {port} ({purpose}) is in use[/]: stop what holds it or set {variable} to another port.");
                 return 1;
             }
         }
@@ -59,7 +56,7 @@ public static class UpCommand
         Directory.CreateDirectory(layout.RunDirectory);
         Directory.CreateDirectory(Path.Combine(layout.StateDirectory, "redis-cache"));
         Directory.CreateDirectory(Path.Combine(layout.StateDirectory, "redis-durable"));
-        await File.WriteAllTextAsync(Path.Combine(layout.RunDirectory, ApiReplicasFile), apiReplicas.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        topology.Write(layout);
 
         if (!PostgresCluster.IsInitialised(layout))
         {
@@ -75,8 +72,8 @@ public static class UpCommand
             return 1;
         }
 
-        var pid = await AppHostProcess.StartAsync(layout, apiReplicas, cancellationToken);
-        var healthy = await WaitForHealthAsync(layout, apiReplicas, pid, timeout, cancellationToken);
+        var pid = await AppHostProcess.StartAsync(layout, topology, cancellationToken);
+        var healthy = await WaitForHealthAsync(layout, topology, pid, timeout, cancellationToken);
         if (!healthy)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]The stack did not become healthy.[/] Last lines of {layout.AppHostLog}:");
@@ -85,7 +82,7 @@ public static class UpCommand
         }
 
         await StatusCommand.PrintAsync(layout, json: false, cancellationToken);
-        PrintUrls(layout, apiReplicas);
+        PrintUrls(layout, topology);
         if (!adminExisted && secrets.ReadAdmin() is { } admin)
         {
             AnsiConsole.MarkupLineInterpolated($"Admin account (shown once; kept in {layout.Secret(StackSecrets.Admin)}): [bold]{admin.Email}[/] / [bold]{admin.Password}[/]");
@@ -95,10 +92,10 @@ public static class UpCommand
         return 0;
     }
 
-    private static async Task<bool> WaitForHealthAsync(StackLayout layout, int apiReplicas, int appHostPid, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<bool> WaitForHealthAsync(StackLayout layout, Topology topology, int appHostPid, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        return await AnsiConsole.Status().StartAsync("Starting PostgreSQL, Redis, migrations and the API…", async status =>
+        return await AnsiConsole.Status().StartAsync("Starting PostgreSQL, Redis, migrations, the API and the Web…", async status =>
         {
             while (DateTime.UtcNow < deadline)
             {
@@ -107,7 +104,7 @@ public static class UpCommand
                     return false;
                 }
 
-                var report = await StackStatus.CollectAsync(layout, apiReplicas, cancellationToken);
+                var report = await StackStatus.CollectAsync(layout, topology, cancellationToken);
                 var waiting = report.Components.Where(c => !c.Healthy && c.Kind != "dashboard").Select(c => c.Name).ToList();
                 if (waiting.Count == 0)
                 {
@@ -122,7 +119,7 @@ public static class UpCommand
         });
     }
 
-    private static void PrintUrls(StackLayout layout, int apiReplicas)
+    private static void PrintUrls(StackLayout layout, Topology topology)
     {
         var api = $"http://127.0.0.1:{StackLayout.Api.Value}";
         var table = new Table().Border(TableBorder.Rounded).AddColumns("What", "URL");
@@ -132,9 +129,14 @@ public static class UpCommand
         table.AddRow("API reference", $"{api}/docs");
         table.AddRow("Health", $"{api}/health/ready");
         table.AddRow("Metrics", $"{api}/metrics");
-        for (var i = 2; i <= apiReplicas; i++)
+        for (var i = 2; i <= topology.ApiReplicas; i++)
         {
             table.AddRow($"API (replica {i})", $"http://127.0.0.1:{StackLayout.Api.Offset(i - 1)}");
+        }
+
+        for (var i = 1; i <= topology.WebReplicas; i++)
+        {
+            table.AddRow($"Web (replica {i})", $"http://127.0.0.1:{StackLayout.Web.Offset(i - 1)}");
         }
 
         table.AddRow("Aspire dashboard", AppHostProcess.DashboardLoginUrl(layout) ?? $"http://127.0.0.1:{StackLayout.Dashboard.Value}");

@@ -18,7 +18,7 @@ public static partial class AppHostProcess
     public static int? RunningPid(StackLayout layout) =>
         Shell.ReadPid(layout.AppHostPidFile) is { } pid && Shell.IsAlive(pid) ? pid : null;
 
-    public static async Task<int> StartAsync(StackLayout layout, int apiReplicas, CancellationToken cancellationToken)
+    public static async Task<int> StartAsync(StackLayout layout, Topology topology, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.LogsDirectory);
         Directory.CreateDirectory(layout.RunDirectory);
@@ -32,7 +32,9 @@ public static partial class AppHostProcess
             $"--Vitrine:RedisCachePort={Invariant(StackLayout.RedisCache.Value)}",
             $"--Vitrine:RedisDurablePort={Invariant(StackLayout.RedisDurable.Value)}",
             $"--Vitrine:ApiBasePort={Invariant(StackLayout.Api.Value)}",
-            $"--Vitrine:ApiReplicas={Invariant(apiReplicas)}",
+            $"--Vitrine:ApiReplicas={Invariant(topology.ApiReplicas)}",
+            $"--Vitrine:WebBasePort={Invariant(StackLayout.Web.Value)}",
+            $"--Vitrine:WebReplicas={Invariant(topology.WebReplicas)}",
             "--DcpPublisher:WaitForResourceCleanup=true",
         ];
         var environment = new Dictionary<string, string>

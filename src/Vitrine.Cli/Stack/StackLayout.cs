@@ -8,10 +8,13 @@ namespace Vitrine.Cli.Stack;
 /// </summary>
 public sealed class StackLayout
 {
-    public StackLayout(string repositoryRoot)
+    /// <summary>Moves the state directory away from the checkout's .vitrine/ (the stack tests use a temporary one).</summary>
+    public const string StateDirectoryVariable = "VITRINE_STATE_DIR";
+
+    public StackLayout(string repositoryRoot, string? stateDirectory = null)
     {
         RepositoryRoot = repositoryRoot;
-        StateDirectory = Path.Combine(repositoryRoot, ".vitrine");
+        StateDirectory = Path.GetFullPath(stateDirectory ?? Path.Combine(repositoryRoot, ".vitrine"));
     }
 
     public string RepositoryRoot { get; }
@@ -32,7 +35,7 @@ public sealed class StackLayout
 
     public string AppHostLog => Path.Combine(LogsDirectory, "apphost.log");
 
-    public string StackFile => Path.Combine(RunDirectory, "stack.json");
+    public string TopologyFile => Path.Combine(RunDirectory, "topology.json");
 
     public string Secret(string name) => Path.Combine(SecretsDirectory, name);
 
@@ -41,7 +44,8 @@ public sealed class StackLayout
     public static readonly StackPort Postgres = new("PostgreSQL", "VITRINE_POSTGRES_PORT", 15432);
     public static readonly StackPort RedisCache = new("Redis cache", "VITRINE_REDIS_CACHE_PORT", 16379);
     public static readonly StackPort RedisDurable = new("Redis durable", "VITRINE_REDIS_DURABLE_PORT", 16380);
-    public static readonly StackPort Api = new("API replica 1", "VITRINE_API_PORT", 5101);
+    public static readonly StackPort Api = new("API replicas", "VITRINE_API_PORT", 5101);
+    public static readonly StackPort Web = new("Web replicas", "VITRINE_WEB_PORT", 5201);
     public static readonly StackPort Dashboard = new("Aspire dashboard", "VITRINE_DASHBOARD_PORT", 18888);
     public static readonly StackPort DashboardOtlp = new("Aspire dashboard OTLP", "VITRINE_OTLP_PORT", 18889);
 
@@ -60,8 +64,40 @@ public sealed class StackLayout
             root = directory?.FullName ?? throw new InvalidOperationException("Run vitrine from a Vitrine checkout (no Vitrine.slnx found).");
         }
 
-        return new StackLayout(Path.GetFullPath(root));
+        var state = Environment.GetEnvironmentVariable(StateDirectoryVariable);
+        return new StackLayout(Path.GetFullPath(root), string.IsNullOrEmpty(state) ? null : state);
     }
+
+    /// <summary>Every port the stack binds for this topology, with its purpose and the variable that moves it.</summary>
+    public static IEnumerable<(int Port, string Purpose, string Variable)> Ports(Topology topology)
+    {
+        foreach (var port in new[] { Postgres, RedisCache, RedisDurable, Dashboard, DashboardOtlp })
+        {
+            yield return (port.Value, port.Purpose, port.Variable);
+        }
+
+        for (var i = 0; i < topology.ApiReplicas; i++)
+        {
+            yield return (Api.Offset(i), $"API replica {i + 1}", Api.Variable);
+        }
+
+        for (var i = 0; i < topology.WebReplicas; i++)
+        {
+            yield return (Web.Offset(i), $"Web replica {i + 1}", Web.Variable);
+        }
+    }
+}
+
+/// <summary>How many replicas of each kind the stack runs; written by `up`, read by `status`.</summary>
+public sealed record Topology(int ApiReplicas, int WebReplicas)
+{
+    public static Topology Read(StackLayout layout) =>
+        File.Exists(layout.TopologyFile)
+            ? System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(layout.TopologyFile), CliJson.Default.Topology) ?? new Topology(1, 1)
+            : new Topology(1, 1);
+
+    public void Write(StackLayout layout) =>
+        File.WriteAllText(layout.TopologyFile, System.Text.Json.JsonSerializer.Serialize(this, CliJson.Default.Topology));
 }
 
 /// <summary>A port of the stack: its default, and the environment variable that overrides it.</summary>

@@ -13,7 +13,7 @@ public static class StackStatus
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
 
-    public static async Task<StatusReport> CollectAsync(StackLayout layout, int apiReplicas, CancellationToken cancellationToken)
+    public static async Task<StatusReport> CollectAsync(StackLayout layout, Topology topology, CancellationToken cancellationToken)
     {
         var secrets = new StackSecrets(layout);
         var hasSecrets = secrets.Exists(StackSecrets.PostgresPassword);
@@ -25,11 +25,13 @@ public static class StackStatus
             probes.Add(RedisAsync("redis-durable", "redis-durable", StackLayout.RedisDurable.Value, secrets.Read(StackSecrets.RedisDurablePassword)));
         }
 
-        for (var replica = 0; replica < apiReplicas; replica++)
+        foreach (var (kind, count, port) in new[] { ("api", topology.ApiReplicas, StackLayout.Api), ("web", topology.WebReplicas, StackLayout.Web) })
         {
-            var name = $"api-{(replica + 1).ToString(CultureInfo.InvariantCulture)}";
-            var port = StackLayout.Api.Offset(replica);
-            probes.Add(HttpAsync(name, "api", port, Shell.ReadPid(layout.PidFile(name)), "/health/ready", cancellationToken));
+            for (var replica = 0; replica < count; replica++)
+            {
+                var name = $"{kind}-{(replica + 1).ToString(CultureInfo.InvariantCulture)}";
+                probes.Add(HttpAsync(name, kind, port.Offset(replica), Shell.ReadPid(layout.PidFile(name)), "/health/ready", cancellationToken));
+            }
         }
 
         probes.Add(DashboardAsync(layout, cancellationToken));

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Npgsql;
+
+namespace Vitrine.Tests.Stack;
+
+/// <summary>
+/// The foundation issue's acceptance check, run as a user would: `./vitrine up` reaches a healthy stack that serves
+/// demo products, `status --json` describes it, `down` leaves nothing running, and the next `up` keeps the data.
+/// </summary>
+public sealed class UpAndDownTests : IAsyncLifetime
+{
+    private readonly VitrineCli cli = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await cli.RunAsync("down", "--purge");
+    }
+
+    [Fact]
+    public async Task Up_serves_the_catalog_down_stops_everything_and_the_next_up_keeps_the_data()
+    {
+        var (exit, output) = await cli.RunAsync("up", "--timeout", "300");
+        exit.ShouldBe(0, output);
+        output.ShouldContain("admin@vitrine.local");
+
+        var status = await StatusAsync();
+        status.ShouldAllBe(component => component.Healthy, JsonSerializer.Serialize(status));
+        status.Select(c => c.Kind).ShouldBe(["postgres", "redis-cache", "redis-durable", "api", "web", "dashboard"], ignoreOrder: true);
+        status.ShouldAllBe(component => component.Pid > 0);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cli.Port("VITRINE_API_PORT")}") };
+        (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var products = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/products?page=1&pageSize=20", UriKind.Relative))).RootElement;
+        products.GetProperty("items").GetArrayLength().ShouldBe(20);
+        (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).ShouldContain("http_server_request_duration_seconds");
+
+        // The postgres URL from status --json is one psql (and Npgsql) accepts.
+        var postgresUrl = status.Single(c => c.Kind == "postgres").Url;
+        postgresUrl.ShouldStartWith("postgresql://");
+        var admin = await File.ReadAllTextAsync(Path.Combine(cli.StateDirectory, "secrets", "admin.json"));
+        await using (var db = NpgsqlDataSource.Create(ToNpgsql(postgresUrl)))
+        {
+            await using var mark = db.CreateCommand("INSERT INTO categories (slug, name) VALUES ('kept-across-restarts', 'Kept')");
+            await mark.ExecuteNonQueryAsync();
+            await using var partitions = db.CreateCommand("SELECT count(*) FROM pg_inherits WHERE inhparent = 'orders'::regclass");
+            ((long)(await partitions.ExecuteScalarAsync())!).ShouldBeGreaterThanOrEqualTo(28);
+        }
+
+        (exit, output) = await cli.RunAsync("up");
+        exit.ShouldBe(0, output);
+        output.ShouldContain("already running");
+
+        (exit, output) = await cli.RunAsync("down");
+        exit.ShouldBe(0, output);
+        cli.LiveProcesses().ShouldBeEmpty();
+
+        (exit, output) = await cli.RunAsync("up", "--timeout", "300");
+        exit.ShouldBe(0, output);
+        output.ShouldNotContain("shown once");
+        (await File.ReadAllTextAsync(Path.Combine(cli.StateDirectory, "secrets", "admin.json"))).ShouldBe(admin);
+        await using (var db = NpgsqlDataSource.Create(ToNpgsql(postgresUrl)))
+        {
+            await using var kept = db.CreateCommand("SELECT count(*) FROM categories WHERE slug = 'kept-across-restarts'");
+            ((long)(await kept.ExecuteScalarAsync())!).ShouldBe(1);
+        }
+
+        (exit, output) = await cli.RunAsync("down", "--purge");
+        exit.ShouldBe(0, output);
+        cli.LiveProcesses().ShouldBeEmpty();
+        Directory.Exists(cli.StateDirectory).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_named_with_the_setting_that_moves_it()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, cli.Port("VITRINE_POSTGRES_PORT"));
+        squatter.Start();
+
+        var (exit, output) = await cli.RunAsync("up");
+
+        exit.ShouldBe(1);
+        output.ShouldContain($"Port {cli.Port("VITRINE_POSTGRES_PORT")} (PostgreSQL) is in use");
+        output.ShouldContain("VITRINE_POSTGRES_PORT");
+    }
+
+    private async Task<List<Component>> StatusAsync()
+    {
+        var (exit, output) = await cli.RunAsync("status", "--json");
+        exit.ShouldBe(0, output);
+        var json = output[output.IndexOf('{', StringComparison.Ordinal)..];
+        return JsonDocument.Parse(json).RootElement.GetProperty("components").EnumerateArray()
+            .Select(c => new Component(
+                c.GetProperty("name").GetString()!,
+                c.GetProperty("kind").GetString()!,
+                c.GetProperty("pid").ValueKind == JsonValueKind.Number ? c.GetProperty("pid").GetInt32() : 0,
+                c.GetProperty("url").GetString()!,
+                c.GetProperty("healthy").GetBoolean()))
+            .ToList();
+    }
+
+    private static string ToNpgsql(string url)
+    {
+        var uri = new Uri(url);
+        var credentials = uri.UserInfo.Split(':');
+        return $"Host={uri.Host};Port={uri.Port};Username={credentials[0]};Password={credentials[1]};Database={uri.AbsolutePath.TrimStart('/')};Pooling=false";
+    }
+
+    private sealed record Component(string Name, string Kind, int Pid, string Url, bool Healthy);
+}
