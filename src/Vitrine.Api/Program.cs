@@ -1,10 +1,15 @@
+using Vitrine.Api.Accounts;
 using Vitrine.Api.Catalog;
 using Vitrine.Api.Documentation;
+using Vitrine.Api.Security;
 using Vitrine.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddInputLimits();
+builder.AddAccounts();
+builder.AddVitrineRateLimiting();
 builder.AddApiDocumentation();
 builder.Services.AddValidation();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -12,11 +17,16 @@ builder.Services.AddSingleton(TimeProvider.System);
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UsePrivateResponsesForCredentials();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 
 var v1 = app.MapGroup("/api/v1");
 v1.MapCatalogApi();
+v1.MapAccountsApi();
 
 return VitrineHost.Run(app);
 

@@ -5,21 +5,53 @@ using Microsoft.Extensions.Hosting;
 namespace Vitrine.Tests.Integration.Infrastructure;
 
 /// <summary>
-/// The API in process (WebApplicationFactory) against the run's real PostgreSQL and Redis, with a database of
-/// its own cloned from the migrated template. Use as a class fixture: one database per test class.
+/// The API on a real Kestrel server (WebApplicationFactory.UseKestrel) against the run's real PostgreSQL and Redis,
+/// with a database of its own cloned from the migrated template. Use as a class fixture: one database per test class.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>A fixed test key (Production refuses to start without one of at least 256 bits).</summary>
+    public const string SigningKey = "dGVzdC1zaWduaW5nLWtleS1mb3Itdml0cmluZS1pbnRlZ3JhdGlvbi10ZXN0cy0wMTIzNDU2Nzg5";
+
     private TestServices.Servers? servers;
 
-    public string ConnectionString { get; private set; } = "";
+    public ApiFactory()
+    {
+        UseKestrel(0);
+    }
+
+    public string ConnectionString { get; protected set; } = "";
 
     public TestServices.Servers Servers => servers ?? throw new InvalidOperationException("not initialised");
+
+    /// <summary>Settings for this API instance; subclasses and tests may change them before the first client is made.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        // Generous limits by default, so tests that log in often share 127.0.0.1 without tripping each other;
+        // the rate-limit tests set the seed's numbers explicitly.
+        ["RateLimiting:LoginsPerMinute"] = "10000",
+        ["RateLimiting:RegistrationsPerHour"] = "10000",
+        ["RateLimiting:GeneralRequestsPerSecond"] = "100000",
+        ["Accounts:BcryptWorkFactor"] = "4",
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+    };
 
     public virtual async Task InitializeAsync()
     {
         servers = await TestServices.GetAsync();
         ConnectionString = await servers.Postgres.CreateDatabaseAsync(GetType().Name);
+    }
+
+    /// <summary>A second API instance on the same database and Redis (another replica).</summary>
+    public ApiFactory Replica()
+    {
+        var replica = new ApiFactory { servers = servers, ConnectionString = ConnectionString };
+        foreach (var (key, value) in Settings)
+        {
+            replica.Settings[key] = value;
+        }
+
+        return replica;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -28,7 +60,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", Servers.Cache.ConnectionString);
         builder.UseSetting("ConnectionStrings:RedisDurable", Servers.Durable.ConnectionString);
-        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Jwt:SigningKey", SigningKey);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();

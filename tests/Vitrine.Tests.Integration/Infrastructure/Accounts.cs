@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Vitrine.Tests.Integration.Infrastructure;
+
+public sealed record Tokens(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType);
+
+/// <summary>Account flows as a client performs them, over real HTTP.</summary>
+internal static class Accounts
+{
+    public const string Password = "correct horse battery";
+
+    public static string UniqueEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body, string? clientAddress = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = JsonContent.Create(body) };
+        if (clientAddress is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", clientAddress);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> RegisterAsync(this HttpClient client, string email, string password = Password, string name = "Test User")
+    {
+        var response = await client.PostJsonAsync("/api/v1/auth/register", new { email, password, name });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public static async Task<Tokens> LoginAsync(this HttpClient client, string email, string password = Password)
+    {
+        var response = await client.PostJsonAsync("/api/v1/auth/login", new { email, password });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<Tokens>())!;
+    }
+
+    public static async Task<(string Email, Tokens Tokens)> SignUpAsync(this HttpClient client, string prefix = "user")
+    {
+        var email = UniqueEmail(prefix);
+        await client.RegisterAsync(email);
+        return (email, await client.LoginAsync(email));
+    }
+
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string url, string accessToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string url, string? accessToken, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return client.SendAsync(request);
+    }
+}
