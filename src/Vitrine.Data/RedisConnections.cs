@@ -16,22 +16,25 @@ public static class RedisConnections
 
     public static IHostApplicationBuilder AddVitrineRedis(this IHostApplicationBuilder builder)
     {
+        // The cache Redis fails fast while disconnected: its callers (cache, rate limits) have a local fallback, and
+        // queueing their commands until a timeout would only turn an outage into slow requests.
         builder.Services.AddKeyedSingleton<IConnectionMultiplexer>(Cache, (sp, _) =>
-            Connect(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Redis!));
+            Connect(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Redis!, BacklogPolicy.FailFast));
         builder.Services.AddKeyedSingleton(Durable, (sp, _) =>
         {
             // One multiplexer per connection string: without a separate durable Redis, share the cache's.
             var strings = sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
             return string.IsNullOrEmpty(strings.RedisDurable) || strings.RedisDurable == strings.Redis
                 ? sp.GetRequiredKeyedService<IConnectionMultiplexer>(Cache)
-                : Connect(strings.RedisDurable);
+                : Connect(strings.RedisDurable, BacklogPolicy.Default);
         });
         return builder;
     }
 
-    private static ConnectionMultiplexer Connect(string connectionString)
+    private static ConnectionMultiplexer Connect(string connectionString, BacklogPolicy backlog)
     {
         var options = ConfigurationOptions.Parse(connectionString);
+        options.BacklogPolicy = backlog;
         // Start even while Redis is down; the multiplexer reconnects on its own and health checks report it.
         options.AbortOnConnectFail = false;
         return ConnectionMultiplexer.Connect(options);

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Vitrine.Api.Accounts;
 using Vitrine.Data;
+using Vitrine.Data.Model;
 
 namespace Vitrine.Api.Catalog;
 
@@ -23,8 +26,34 @@ public static class CatalogApi
         catalog.MapGet("/products/{id}", GetProduct)
             .WithName("GetProduct")
             .WithSummary("One product by id")
+            .WithDescription("Carries an ETag; a matching If-None-Match gets 304.")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var admin = catalog.MapGroup("/products").RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        admin.MapPost("", CreateProduct)
+            .WithName("CreateProduct")
+            .WithSummary("Create a product (admin)")
+            .ProducesValidationProblem();
+
+        admin.MapPut("/{id}", ReplaceProduct)
+            .WithName("ReplaceProduct")
+            .WithSummary("Replace a product (admin)")
+            .WithDescription("Send the ETag from GET in If-Match: a stale version gets 412 and changes nothing.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        admin.MapDelete("/{id}", DeleteProduct)
+            .WithName("DeleteProduct")
+            .WithSummary("Delete a product (admin)")
+            .WithDescription("A product that orders refer to cannot be deleted (409); set its stock to 0 instead.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return catalog;
     }
@@ -85,14 +114,108 @@ public static class CatalogApi
         return TypedResults.Ok(new PagedResponse<ProductResponse>(items, total, query.Page, query.PageSize));
     }
 
-    public static async Task<Results<Ok<ProductResponse>, NotFound>> GetProduct(long id, VitrineDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ProductResponse>, StatusCodeHttpResult, NotFound>> GetProduct(
+        long id, HttpContext http, VitrineDbContext db, CancellationToken cancellationToken)
     {
         var row = await db.Products.AsNoTracking()
             .Where(p => p.Id == id)
             .Select(p => new { Product = p, CategorySlug = p.Category!.Slug })
             .SingleOrDefaultAsync(cancellationToken);
-        return row is null
-            ? TypedResults.NotFound()
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = ProductVersions.ETag(row.Product.Version);
+        return ProductVersions.NotModified(http.Request, row.Product.Version)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Ok(ProductResponse.From(row.Product, row.CategorySlug));
     }
+
+    public static async Task<Results<Created<ProductResponse>, ValidationProblem>> CreateProduct(
+        ProductRequest request, HttpContext http, VitrineDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var category = await db.Categories.SingleOrDefaultAsync(c => c.Slug == request.Category, cancellationToken);
+        if (category is null)
+        {
+            return UnknownCategory(request.Category);
+        }
+
+        var now = clock.GetUtcNow();
+        var product = new Product
+        {
+            Name = request.Name.Trim(),
+            Description = request.Description.Trim(),
+            PriceCents = request.PriceCents,
+            Currency = request.Currency,
+            Stock = request.Stock,
+            CategoryId = category.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Products.Add(product);
+        await db.SaveChangesAsync(cancellationToken);
+        http.Response.Headers.ETag = ProductVersions.ETag(product.Version);
+        return TypedResults.Created($"/api/v1/products/{product.Id}", ProductResponse.From(product, category.Slug));
+    }
+
+    public static async Task<Results<Ok<ProductResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ReplaceProduct(
+        long id, ProductRequest request, HttpContext http, VitrineDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!ProductVersions.Matches(http.Request, product.Version))
+        {
+            return StaleVersion();
+        }
+
+        var category = await db.Categories.SingleOrDefaultAsync(c => c.Slug == request.Category, cancellationToken);
+        if (category is null)
+        {
+            return UnknownCategory(request.Category);
+        }
+
+        product.Name = request.Name.Trim();
+        product.Description = request.Description.Trim();
+        product.PriceCents = request.PriceCents;
+        product.Currency = request.Currency;
+        product.Stock = request.Stock;
+        product.CategoryId = category.Id;
+        product.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            // xmin is the concurrency token: an edit committed since we read the row makes this a 412, not a lost update.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return StaleVersion();
+        }
+
+        http.Response.Headers.ETag = ProductVersions.ETag(product.Version);
+        return TypedResults.Ok(ProductResponse.From(product, category.Slug));
+    }
+
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(long id, VitrineDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken);
+            return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Orders refer to this product; set its stock to 0 instead of deleting it.");
+        }
+    }
+
+    private static ValidationProblem UnknownCategory(string slug) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["category"] = [$"There is no category '{slug}'."] });
+
+    private static ProblemHttpResult StaleVersion() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The product has changed since you read it; GET it again and retry with the new ETag.");
 }

@@ -51,3 +51,12 @@ public sealed record ProductQuery(
 {
     public const int MaxPageSize = 100;
 }
+
+/// <summary>What an admin sends to create or replace a product; id, timestamps and version are the server's.</summary>
+public sealed record ProductRequest(
+    [property: Required, StringLength(200, MinimumLength = 1)] string Name,
+    [property: Required(AllowEmptyStrings = true), StringLength(4000)] string Description,
+    [property: Range(0, 100_000_000_000)] long PriceCents,
+    [property: Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "The field Currency must be an ISO 4217 code such as USD.")] string Currency,
+    [property: Range(0, 10_000_000)] int Stock,
+    [property: Required, StringLength(80, MinimumLength = 1)] string Category);

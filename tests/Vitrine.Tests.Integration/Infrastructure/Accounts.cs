@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Vitrine.Data;
+using Vitrine.Data.Seeding;
 
 namespace Vitrine.Tests.Integration.Infrastructure;
 
@@ -44,6 +47,19 @@ internal static class Accounts
         var email = UniqueEmail(prefix);
         await client.RegisterAsync(email);
         return (email, await client.LoginAsync(email));
+    }
+
+    /// <summary>An admin account made directly in the database (no endpoint creates admins), signed in.</summary>
+    public static async Task<Tokens> SignInAdminAsync(this ApiFactory api, HttpClient client)
+    {
+        var email = UniqueEmail("admin");
+        using (var scope = api.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VitrineDbContext>();
+            await AdminAccount.EnsureAsync(db, email, BCrypt.Net.BCrypt.HashPassword(Password, 4), TimeProvider.System);
+        }
+
+        return await client.LoginAsync(email);
     }
 
     public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string url, string accessToken)
