@@ -15,6 +15,8 @@ var root = new RootCommand("Vitrine: a storefront platform. `vitrine up` starts 
     StatusCommand.Create(),
     TestCommand.Create(),
     MigrateCommand.Create(),
+    SeedCommand.Create(),
+    BenchCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

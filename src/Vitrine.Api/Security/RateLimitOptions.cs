@@ -23,5 +23,18 @@ public sealed class RateLimitOptions
     [Range(1, 10_000)]
     public int RegistrationsPerHour { get; set; } = 20;
 
+    /// <summary>
+    /// Where the general limit is counted. InProcess (the default): each replica its share, no network hop.
+    /// Redis: exact across replicas at the price of a Redis round trip per request (kept to measure that price;
+    /// see `vitrine bench`). It fails open when Redis is unreachable.
+    /// </summary>
+    public GeneralLimitStore GeneralStore { get; set; } = GeneralLimitStore.InProcess;
+
     public int GeneralPerReplica => (int)Math.Ceiling(GeneralRequestsPerSecond / (double)ApiReplicas);
+}
+
+public enum GeneralLimitStore
+{
+    InProcess,
+    Redis,
 }

@@ -35,7 +35,22 @@ public static class RateLimiting
                     return RateLimitPartition.GetNoLimiter("operational");
                 }
 
-                var perReplica = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.GeneralPerReplica;
+                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                if (limits.GeneralStore == GeneralLimitStore.Redis)
+                {
+                    var redis = http.RequestServices.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.Cache);
+                    return RateLimitPartition.Get(ClientAddress(http), address => new FailOpenRateLimiter(new RedisTokenBucketRateLimiter<string>(
+                        "vitrine:general:" + address,
+                        new RedisTokenBucketRateLimiterOptions
+                        {
+                            ConnectionMultiplexerFactory = () => redis,
+                            TokenLimit = limits.GeneralRequestsPerSecond,
+                            TokensPerPeriod = limits.GeneralRequestsPerSecond,
+                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        })));
+                }
+
+                var perReplica = limits.GeneralPerReplica;
                 return RateLimitPartition.GetTokenBucketLimiter(ClientAddress(http), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perReplica,
@@ -59,6 +74,53 @@ public static class RateLimiting
 
     private static bool IsOperational(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
+}
+
+/// <summary>A limiter that lets requests through when its store (Redis) cannot be reached: general limits fail open.</summary>
+public sealed class FailOpenRateLimiter(RateLimiter inner) : RateLimiter
+{
+    public override TimeSpan? IdleDuration => inner.IdleDuration;
+
+    public override RateLimiterStatistics? GetStatistics() => null;
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => inner.AttemptAcquire(permitCount);
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inner.AcquireAsync(permitCount, cancellationToken);
+        }
+        catch (RedisException)
+        {
+            return GrantedLease.Instance;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private sealed class GrantedLease : RateLimitLease
+    {
+        public static readonly GrantedLease Instance = new();
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
 }
 
 /// <summary>429 as problem+json with Retry-After in whole seconds (at least 1).</summary>

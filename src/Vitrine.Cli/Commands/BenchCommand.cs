@@ -1,0 +1,278 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Spectre.Console;
+using Vitrine.Cli.Seeding;
+using Vitrine.Cli.Stack;
+
+namespace Vitrine.Cli.Commands;
+
+/// <summary>
+/// `vitrine bench`: wrk scenarios against a dedicated API replica pinned to one core, wrk on the other, on the running
+/// stack's PostgreSQL and Redis; every figure also as a ratio to the framework's ceiling measured in the same run.
+/// </summary>
+public static class BenchCommand
+{
+    private static readonly string[] AllScenarios = ["ceiling", "product", "list", "search", "login", "limiter"];
+    private static readonly string[] ErrorCounters = ["connectErrors", "readErrors", "writeErrors", "statusErrors", "timeouts"];
+
+    public static Command Create()
+    {
+        var scenarios = new Argument<string[]>("scenarios") { Description = $"Scenarios to run (default all): {string.Join(", ", AllScenarios)}", Arity = ArgumentArity.ZeroOrMore };
+        var duration = new Option<int>("--duration") { Description = "Seconds per scenario", DefaultValueFactory = _ => 15 };
+        var connections = new Option<int>("--connections") { Description = "Concurrent connections", DefaultValueFactory = _ => 32 };
+        var command = new Command("bench", "Benchmark the API: req/s, p50/p95/p99 and errors per scenario, written to bench/results/") { scenarios, duration, connections };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(scenarios) is { Length: > 0 } chosen ? chosen : AllScenarios,
+            parse.GetValue(duration),
+            parse.GetValue(connections),
+            cancellationToken));
+        return command;
+    }
+
+    private sealed record Result(string Scenario, string Variant, double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, long Requests, long Errors, string CacheHits);
+
+    private static async Task<int> RunAsync(string[] scenarios, int duration, int connections, CancellationToken cancellationToken)
+    {
+        var unknown = scenarios.Except(AllScenarios).ToList();
+        if (unknown.Count > 0 || duration < 1 || connections < 1)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario(s) {string.Join(", ", unknown)} or a bad --duration/--connections.[/] Scenarios: {string.Join(", ", AllScenarios)}.");
+            return 2;
+        }
+
+        var layout = StackLayout.Discover();
+        var wrk = new Prerequisite("wrk (HTTP load generator)", "wrk", () => Prerequisites.OnPath("wrk"));
+        var taskset = new Prerequisite("taskset", "util-linux", () => Prerequisites.OnPath("taskset"));
+        if (!await Prerequisites.EnsureAsync([wrk, taskset], cancellationToken))
+        {
+            return 1;
+        }
+
+        var secrets = new StackSecrets(layout);
+        if (AppHostProcess.RunningPid(layout) is null || !secrets.Exists(StackSecrets.PostgresPassword))
+        {
+            AnsiConsole.MarkupLine("[red]The stack is not running:[/] start it with ./vitrine up (bench uses its PostgreSQL and Redis).");
+            return 1;
+        }
+
+        var connectionString = PostgresCluster.ConnectionString(secrets);
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            // Enough data for random ids and logins; a larger `vitrine seed` beforehand is kept as it is.
+            await new ScaleSeeder(dataSource, 42).RunAsync(users: 10_000, products: 10_000, orders: 50_000, cancellationToken);
+        }
+
+        var (minId, maxId, users) = await DataShapeAsync(connectionString, cancellationToken);
+        var cores = Environment.ProcessorCount;
+        var results = new List<Result>();
+        foreach (var scenario in scenarios)
+        {
+            var variants = scenario == "limiter" ? new[] { "InProcess", "Redis" } : ["InProcess"];
+            foreach (var variant in variants)
+            {
+                await using var api = await BenchApi.StartAsync(layout, secrets, generalStore: variant, cancellationToken);
+                var script = scenario == "limiter" ? "categories" : scenario;
+                var environment = new Dictionary<string, string>
+                {
+                    ["VITRINE_BENCH_DIR"] = Path.Combine(layout.RepositoryRoot, "bench"),
+                    ["VITRINE_MIN_PRODUCT_ID"] = minId.ToString(CultureInfo.InvariantCulture),
+                    ["VITRINE_MAX_PRODUCT_ID"] = maxId.ToString(CultureInfo.InvariantCulture),
+                    ["VITRINE_SEEDED_USERS"] = users.ToString(CultureInfo.InvariantCulture),
+                    ["VITRINE_SEED_PASSWORD"] = ScaleSeeder.Password,
+                };
+
+                // Warm up (JIT, pools, caches) before measuring.
+                await Wrk(layout, api.Url, script, 3, connections, environment, cancellationToken);
+                AnsiConsole.MarkupLineInterpolated($"Running [bold]{scenario}[/] ({variant}) for {duration} s…");
+                var summary = await Wrk(layout, api.Url, script, duration, connections, environment, cancellationToken);
+                if (summary is null)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]wrk gave no result for {scenario}.[/]");
+                    return 1;
+                }
+
+                var seconds = summary.Value.GetProperty("durationUs").GetInt64() / 1_000_000.0;
+                var requests = summary.Value.GetProperty("requests").GetInt64();
+                var errors = ErrorCounters.Sum(name => summary.Value.GetProperty(name).GetInt64());
+                results.Add(new Result(
+                    scenario,
+                    variant,
+                    requests / seconds,
+                    summary.Value.GetProperty("p50Us").GetInt64() / 1000.0,
+                    summary.Value.GetProperty("p95Us").GetInt64() / 1000.0,
+                    summary.Value.GetProperty("p99Us").GetInt64() / 1000.0,
+                    requests,
+                    errors,
+                    await api.CacheHitRatioAsync(cancellationToken)));
+            }
+        }
+
+        Print(results, cores);
+        var file = await WriteMarkdownAsync(layout, results, scenarios, duration, connections, cores, cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"Results written to {file}");
+        return 0;
+    }
+
+    private static async Task<JsonElement?> Wrk(StackLayout layout, string url, string script, int duration, int connections, Dictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var cores = Environment.ProcessorCount;
+        string[] command = cores > 1 ? ["taskset", "-c", (cores - 1).ToString(CultureInfo.InvariantCulture), "wrk"] : ["wrk"];
+        var result = await Shell.RunAsync(command[0],
+        [
+            .. command[1..], "-t1", $"-c{connections}", $"-d{duration}s", "--timeout", "10s", "--latency",
+            "-s", Path.Combine(layout.RepositoryRoot, "bench", script + ".lua"), url,
+        ], layout.RepositoryRoot, environment, cancellationToken: cancellationToken);
+        var line = result.Output.Split('\n').FirstOrDefault(l => l.StartsWith("VITRINE_RESULT ", StringComparison.Ordinal));
+        return line is null ? null : JsonDocument.Parse(line["VITRINE_RESULT ".Length..]).RootElement.Clone();
+    }
+
+    private static async Task<(long MinId, long MaxId, long Users)> DataShapeAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT (SELECT min(id) FROM products), (SELECT max(id) FROM products), (SELECT count(*) FROM users WHERE email LIKE '%@{ScaleSeeder.EmailDomain}')", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    private static void Print(List<Result> results, int cores)
+    {
+        var ceiling = results.FirstOrDefault(r => r.Scenario == "ceiling")?.RequestsPerSecond;
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("scenario", "variant", "req/s", "× ceiling", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "cache hits");
+        foreach (var r in results)
+        {
+            table.AddRow(r.Scenario, r.Variant, r.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                ceiling is { } c ? (r.RequestsPerSecond / c).ToString("0.00", CultureInfo.InvariantCulture) : "-",
+                r.P50Ms.ToString("0.00", CultureInfo.InvariantCulture), r.P95Ms.ToString("0.00", CultureInfo.InvariantCulture), r.P99Ms.ToString("0.00", CultureInfo.InvariantCulture),
+                r.Requests.ToString(CultureInfo.InvariantCulture), r.Errors.ToString(CultureInfo.InvariantCulture), r.CacheHits);
+        }
+
+        AnsiConsole.Write(table);
+        if (results.FirstOrDefault(r => r.Scenario == "login") is { } login)
+        {
+            AnsiConsole.MarkupLineInterpolated($"login: {login.RequestsPerSecond:N1} logins/s on one API core (bcrypt cost 10); the machine has {cores} cores.");
+        }
+    }
+
+    private static async Task<string> WriteMarkdownAsync(StackLayout layout, List<Result> results, string[] scenarios, int duration, int connections, int cores, CancellationToken cancellationToken)
+    {
+        var ceiling = results.FirstOrDefault(r => r.Scenario == "ceiling")?.RequestsPerSecond;
+        var markdown = new StringBuilder();
+        var now = DateTime.UtcNow;
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"# API benchmark, {now:yyyy-MM-dd HH:mm} UTC");
+        markdown.AppendLine();
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"Command: `./vitrine bench {string.Join(' ', scenarios)} --duration {duration} --connections {connections}`");
+        markdown.AppendLine();
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"One API replica (Release, Production settings, every middleware on) pinned to core 0; wrk (1 thread, {connections} connections) pinned to core {cores - 1}; {cores} cores, {Environment.OSVersion}, .NET {Environment.Version}.");
+        markdown.AppendLine();
+        markdown.AppendLine("| scenario | variant | req/s | × ceiling | p50 ms | p95 ms | p99 ms | requests | errors | cache hits |");
+        markdown.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var r in results)
+        {
+            markdown.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Scenario} | {r.Variant} | {r.RequestsPerSecond:0} | {(ceiling is { } c ? (r.RequestsPerSecond / c).ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {r.P50Ms:0.00} | {r.P95Ms:0.00} | {r.P99Ms:0.00} | {r.Requests} | {r.Errors} | {r.CacheHits} |");
+        }
+
+        var directory = Path.Combine(layout.RepositoryRoot, "bench", "results");
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, $"{now:yyyyMMdd-HHmmss}-api.md");
+        await File.WriteAllTextAsync(file, markdown.ToString(), cancellationToken);
+        return file;
+    }
+
+    /// <summary>A dedicated API replica for the benchmark, on a free port, pinned to core 0.</summary>
+    private sealed class BenchApi : IAsyncDisposable
+    {
+        private readonly Process process;
+
+        private BenchApi(Process process, string url)
+        {
+            this.process = process;
+            Url = url;
+        }
+
+        public string Url { get; }
+
+        public static async Task<BenchApi> StartAsync(StackLayout layout, StackSecrets secrets, string generalStore, CancellationToken cancellationToken)
+        {
+            var dll = Path.Combine(layout.RepositoryRoot, "src", "Vitrine.Api", "bin", "Release", "net10.0", "Vitrine.Api.dll");
+            if (!File.Exists(dll))
+            {
+                throw new InvalidOperationException($"{dll} is missing: run ./vitrine up first (it builds the stack).");
+            }
+
+            var port = FreePort();
+            var url = $"http://127.0.0.1:{port}";
+            var info = new ProcessStartInfo("taskset", ["-c", "0", "dotnet", dll, "--urls", url])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            info.Environment["ConnectionStrings__Postgres"] = PostgresCluster.ConnectionString(secrets);
+            info.Environment["ConnectionStrings__Redis"] = $"127.0.0.1:{StackLayout.RedisCache.Value}";
+            info.Environment["ConnectionStrings__RedisDurable"] = $"127.0.0.1:{StackLayout.RedisDurable.Value},password={secrets.Read(StackSecrets.RedisDurablePassword)}";
+            info.Environment["Jwt__SigningKey"] = secrets.Read(StackSecrets.JwtSigningKey);
+            info.Environment["RateLimiting__GeneralStore"] = generalStore;
+            info.Environment[AppHostProcess.StackVariable] = layout.StateDirectory;
+            var process = Process.Start(info)!;
+            // Production logging stays on; its output is drained, not kept.
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+
+            var api = new BenchApi(process, url);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!await StackStatus.IsOkAsync(url + "/health/ready", cancellationToken))
+            {
+                if (process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException("The benchmark API replica did not become ready.");
+                }
+
+                await Task.Delay(250, cancellationToken);
+            }
+
+            return api;
+        }
+
+        public async Task<string> CacheHitRatioAsync(CancellationToken cancellationToken)
+        {
+            using var http = new HttpClient();
+            var metrics = await http.GetStringAsync(new Uri(Url + "/metrics"), cancellationToken);
+            double Sum(string name) => metrics.Split('\n')
+                .Where(line => line.StartsWith(name, StringComparison.Ordinal))
+                .Sum(line => double.TryParse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0);
+            var hits = Sum("vitrine_cache_hits_total");
+            var misses = Sum("vitrine_cache_misses_total");
+            return hits + misses > 0 ? (hits / (hits + misses)).ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
