@@ -1,6 +1,7 @@
 using Vitrine.Api.Accounts;
 using Vitrine.Api.Catalog;
 using Vitrine.Api.Documentation;
+using Vitrine.Api.Orders;
 using Vitrine.Api.Security;
 using Vitrine.ServiceDefaults;
 
@@ -10,6 +11,7 @@ builder.AddServiceDefaults();
 builder.AddInputLimits();
 builder.AddAccounts();
 builder.AddVitrineRateLimiting();
+builder.AddOrders();
 builder.AddApiDocumentation();
 builder.Services.AddValidation();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -27,6 +29,7 @@ app.MapApiDocumentation();
 var v1 = app.MapGroup("/api/v1");
 v1.MapCatalogApi();
 v1.MapAccountsApi();
+v1.MapOrdersApi();
 
 return VitrineHost.Run(app);
 

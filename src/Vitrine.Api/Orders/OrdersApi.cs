@@ -1,0 +1,224 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Vitrine.Api.Accounts;
+using Vitrine.Data.Model;
+
+namespace Vitrine.Api.Orders;
+
+public static class OrdersApi
+{
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
+    {
+        var orders = routes.MapGroup("").WithTags("Orders").RequireAuthorization(Policies.Customer)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        orders.MapPost("/orders", PlaceOrder)
+            .WithName("PlaceOrder")
+            .WithSummary("Place an order")
+            .WithDescription(
+                "Requires an Idempotency-Key header (IETF httpapi draft, keys scoped to the user, kept 24 h): the same key " +
+                "with the same body replays the first response (header Idempotent-Replayed: true); with another body → 422; " +
+                "while the first request is still in flight → 409. 409 also when stock is short (the key is then released).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        orders.MapGet("/users/me/orders", MyOrders)
+            .WithName("ListMyOrders")
+            .WithSummary("The caller's orders, newest first, with their items")
+            .WithDescription("Keyset paging: pass nextCursor from the previous page as cursor; it is absent on the last page.")
+            .ProducesValidationProblem();
+
+        orders.MapGet("/orders/{id}", GetOrder)
+            .WithName("GetOrder")
+            .WithSummary("One order (its owner or an admin; 404 for anyone else)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        orders.MapPost("/orders/{id}/cancel", CancelOrder)
+            .WithName("CancelOrder")
+            .WithSummary("Cancel a pending or paid order and put its items back in stock")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        var admin = routes.MapGroup("/admin/orders").WithTags("Orders (admin)").RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        admin.MapGet("", AllOrders)
+            .WithName("ListAllOrders")
+            .WithSummary("Every order, newest first, filterable by status and user")
+            .ProducesValidationProblem();
+
+        admin.MapPost("/{id}/status", ChangeStatus)
+            .WithName("ChangeOrderStatus")
+            .WithSummary("Move an order along pending → paid → shipped → delivered, or cancel it")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        return routes;
+    }
+
+    public static async Task<Results<Created<OrderResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> PlaceOrder(
+        PlaceOrderRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header)][Description("A unique key per checkout attempt (1–255 visible ASCII characters).")] string? idempotencyKey,
+        HttpContext http,
+        ClaimsPrincipal principal,
+        IdempotencyKeys keys,
+        OrderPlacement placement,
+        CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The Idempotency-Key header is required.");
+        }
+
+        if (!IdempotencyKeys.IsWellFormed(idempotencyKey))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The Idempotency-Key header must be 1 to 255 visible ASCII characters.");
+        }
+
+        if (request.Items.GroupBy(i => i.ProductId).Any(g => g.Count() > 1))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["items"] = ["Each product may appear once; set its quantity instead."] });
+        }
+
+        var userId = principal.UserId();
+        var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web));
+        switch (await keys.ClaimAsync(userId, idempotencyKey, requestHash, cancellationToken))
+        {
+            case IdempotencyKeys.Replay replay:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Text(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", statusCode: replay.Status);
+            case IdempotencyKeys.DifferentRequest:
+                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "This Idempotency-Key was used with a different request body.");
+            case IdempotencyKeys.InFlight:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A request with this Idempotency-Key is still being processed; retry later.");
+        }
+
+        OrderPlacement.Result result;
+        try
+        {
+            result = await placement.PlaceAsync(userId, idempotencyKey, request, cancellationToken);
+        }
+        catch
+        {
+            await keys.ReleaseAsync(userId, idempotencyKey, CancellationToken.None);
+            throw;
+        }
+
+        if (result is OrderPlacement.Placed placed)
+        {
+            return TypedResults.Created($"/api/v1/orders/{placed.Order.Id}", placed.Order);
+        }
+
+        // Nothing was written: give the key back so the same checkout can be retried (after a restock, say).
+        await keys.ReleaseAsync(userId, idempotencyKey, cancellationToken);
+        return result switch
+        {
+            OrderPlacement.OutOfStock short_ => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Not enough stock.",
+                extensions: new Dictionary<string, object?> { ["productIds"] = short_.ProductIds }),
+            OrderPlacement.UnknownProducts unknown => TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["items"] = [$"No such product: {string.Join(", ", unknown.ProductIds)}."] }),
+            _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["items"] = ["All products of one order must share a currency."] }),
+        };
+    }
+
+    public static async Task<Results<Ok<OrderPage>, ValidationProblem>> MyOrders(
+        ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken,
+        [Range(1, 100)] int pageSize = 20, [StringLength(64)] string? cursor = null)
+    {
+        if (!TryCursor(cursor, out var after, out var invalid))
+        {
+            return invalid!;
+        }
+
+        var userId = principal.UserId();
+        return TypedResults.Ok(await queries.PageAsync(o => o.UserId == userId, after, pageSize, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<OrderPage>, ValidationProblem>> AllOrders(
+        OrderQueries queries, CancellationToken cancellationToken,
+        [AllowedValues(null, OrderStatus.Pending, OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Cancelled)] string? status = null,
+        [Range(1, long.MaxValue)] long? userId = null,
+        [Range(1, 100)] int pageSize = 20,
+        [StringLength(64)] string? cursor = null)
+    {
+        if (!TryCursor(cursor, out var after, out var invalid))
+        {
+            return invalid!;
+        }
+
+        return TypedResults.Ok(await queries.PageAsync(
+            o => (status == null || o.Status == status) && (userId == null || o.UserId == userId), after, pageSize, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, NotFound>> GetOrder(long id, ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken)
+    {
+        var order = await VisibleOrderAsync(id, principal, queries, cancellationToken);
+        return order is null ? TypedResults.NotFound() : TypedResults.Ok(OrderResponse.From(order));
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, NotFound, ProblemHttpResult>> CancelOrder(
+        long id, ClaimsPrincipal principal, OrderQueries queries, OrderStatusChanges changes, CancellationToken cancellationToken)
+    {
+        var order = await VisibleOrderAsync(id, principal, queries, cancellationToken);
+        if (order is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var cancelled = await changes.MoveAsync(order, OrderStatus.Cancelled, cancellationToken);
+        return cancelled is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The order can no longer be cancelled (it is {order.Status}).")
+            : TypedResults.Ok(OrderResponse.From(cancelled));
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, NotFound, ProblemHttpResult>> ChangeStatus(
+        long id, ChangeStatusRequest request, OrderQueries queries, OrderStatusChanges changes, CancellationToken cancellationToken)
+    {
+        var order = await queries.FindAsync(id, cancellationToken);
+        if (order is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var moved = await changes.MoveAsync(order, request.Status, cancellationToken);
+        return moved is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"An order that is {order.Status} cannot become {request.Status}.")
+            : TypedResults.Ok(OrderResponse.From(moved));
+    }
+
+    /// <summary>The order if the caller owns it or is an admin; otherwise null, so others get the same 404 as for no order.</summary>
+    private static async Task<Order?> VisibleOrderAsync(long id, ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken)
+    {
+        var order = await queries.FindAsync(id, cancellationToken);
+        return order is not null && (order.UserId == principal.UserId() || principal.IsInRole(Roles.Admin)) ? order : null;
+    }
+
+    private static bool TryCursor(string? text, out OrderCursor? cursor, out ValidationProblem? invalid)
+    {
+        cursor = null;
+        invalid = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (OrderCursor.TryDecode(text, out var decoded))
+        {
+            cursor = decoded;
+            return true;
+        }
+
+        invalid = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["The cursor is not one this API issued."] });
+        return false;
+    }
+}
