@@ -1,6 +1,8 @@
 using Vitrine.Api.Accounts;
 using Vitrine.Api.Catalog;
 using Vitrine.Api.Documentation;
+using Vitrine.Api.Events;
+using Vitrine.Api.Jobs;
 using Vitrine.Api.Orders;
 using Vitrine.Api.Security;
 using Vitrine.ServiceDefaults;
@@ -12,6 +14,8 @@ builder.AddInputLimits();
 builder.AddAccounts();
 builder.AddVitrineRateLimiting();
 builder.AddOrders();
+builder.AddJobs();
+builder.AddEvents();
 builder.AddApiDocumentation();
 builder.Services.AddValidation();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -30,6 +34,9 @@ var v1 = app.MapGroup("/api/v1");
 v1.MapCatalogApi();
 v1.MapAccountsApi();
 v1.MapOrdersApi();
+v1.MapLiveApi();
+v1.MapReportsApi();
+app.MapJobsDashboard();
 
 return VitrineHost.Run(app);
 

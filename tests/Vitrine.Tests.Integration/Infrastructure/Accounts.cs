@@ -17,6 +17,9 @@ internal static class Accounts
 
     public static string UniqueEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
 
+    /// <summary>A random client address (sent as X-Forwarded-For), so per-address limits of one test never touch another's.</summary>
+    public static string RandomAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body, string? clientAddress = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = JsonContent.Create(body) };
@@ -30,14 +33,14 @@ internal static class Accounts
 
     public static async Task<JsonElement> RegisterAsync(this HttpClient client, string email, string password = Password, string name = "Test User")
     {
-        var response = await client.PostJsonAsync("/api/v1/auth/register", new { email, password, name });
+        var response = await client.PostJsonAsync("/api/v1/auth/register", new { email, password, name }, RandomAddress());
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     public static async Task<Tokens> LoginAsync(this HttpClient client, string email, string password = Password)
     {
-        var response = await client.PostJsonAsync("/api/v1/auth/login", new { email, password });
+        var response = await client.PostJsonAsync("/api/v1/auth/login", new { email, password }, RandomAddress());
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<Tokens>())!;
     }

@@ -22,6 +22,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ConnectionString { get; protected set; } = "";
 
+    public string MailDirectory => Settings["Mail:PickupDirectory"]!;
+
     public TestServices.Servers Servers => servers ?? throw new InvalidOperationException("not initialised");
 
     /// <summary>Settings for this API instance; subclasses and tests may change them before the first client is made.</summary>
@@ -33,6 +35,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimiting:RegistrationsPerHour"] = "10000",
         ["RateLimiting:GeneralRequestsPerSecond"] = "100000",
         ["Accounts:BcryptWorkFactor"] = "4",
+        // Jobs of this API (and its replicas) only: a prefix of its own in the shared durable Redis, quick polling
+        // and retries, and a mail directory of its own.
+        ["Jobs:Prefix"] = $"vitrine-test:{Guid.NewGuid():N}:jobs:",
+        ["Jobs:PollingSeconds"] = "1",
+        ["Jobs:RetryDelaysSeconds"] = "1,1,2",
+        ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "vitrine-tests-mail", Guid.NewGuid().ToString("N")),
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
 

@@ -31,14 +31,19 @@ internal static class OrderTestKit
     {
         using var scope = api.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<VitrineDbContext>();
-        var category = await db.Categories.FirstAsync();
+        var category = await db.Categories.FirstOrDefaultAsync();
+        if (category is null)
+        {
+            category = new Category { Slug = "test", Name = "Test" };
+            db.Categories.Add(category);
+        }
         var product = new Product
         {
             Name = $"Test product {Guid.NewGuid():N}",
             Description = "For the orders tests.",
             PriceCents = priceCents,
             Stock = stock,
-            CategoryId = category.Id,
+            Category = category,
             CreatedAt = DateTimeOffset.UtcNow,
             UpdatedAt = DateTimeOffset.UtcNow,
         };

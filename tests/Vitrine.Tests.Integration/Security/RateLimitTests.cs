@@ -6,7 +6,7 @@ namespace Vitrine.Tests.Integration.Security;
 /// <summary>API4:2023 — the seed's limits, exact across two API instances sharing Redis.</summary>
 public sealed class RateLimitTests(SeedLimitsApiFactory api) : IClassFixture<SeedLimitsApiFactory>
 {
-    private static string RandomAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+    private static string RandomAddress() => Infrastructure.Accounts.RandomAddress();
 
     [Fact]
     public async Task Login_is_limited_to_5_a_minute_per_account_across_replicas()
@@ -48,6 +48,25 @@ public sealed class RateLimitTests(SeedLimitsApiFactory api) : IClassFixture<See
         // Another address is not affected.
         var other = await clients[1].PostJsonAsync("/api/v1/auth/login", new { email = Infrastructure.Accounts.UniqueEmail(), password = "whatever1" }, RandomAddress());
         other.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Registration_is_limited_to_20_an_hour_per_client_address_across_replicas()
+    {
+        await using var replica = api.Replica();
+        var clients = new[] { api.CreateClient(), replica.CreateClient() };
+        var address = RandomAddress();
+
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var response = await clients[attempt % 2].PostJsonAsync("/api/v1/auth/register", new { email = Infrastructure.Accounts.UniqueEmail(), password = Infrastructure.Accounts.Password, name = "N" }, address);
+            response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var email = Infrastructure.Accounts.UniqueEmail();
+        var refused = await clients[1].PostJsonAsync("/api/v1/auth/register", new { email, password = Infrastructure.Accounts.Password, name = "N" }, address);
+        await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        (await clients[0].PostJsonAsync("/api/v1/auth/login", new { email, password = Infrastructure.Accounts.Password }, RandomAddress())).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -1,0 +1,67 @@
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using StackExchange.Redis;
+using Vitrine.Api.Accounts;
+using Vitrine.Data;
+
+namespace Vitrine.Api.Jobs;
+
+public sealed record SalesReportRequest(DateOnly From, DateOnly To);
+
+public sealed record ReportStatus(Guid Id, string Status);
+
+public static class ReportsApi
+{
+    public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder routes)
+    {
+        var reports = routes.MapGroup("/admin/reports").WithTags("Reports (admin)").RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        reports.MapPost("/sales", RequestSalesReport)
+            .WithName("RequestSalesReport")
+            .WithSummary("Build a sales CSV (per day and currency) in the background; poll its location")
+            .ProducesValidationProblem();
+
+        reports.MapGet("/{id:guid}", GetReport)
+            .WithName("GetReport")
+            .WithSummary("The report as text/csv when ready (202 while it is being built)")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return routes;
+    }
+
+    public static async Task<Results<Accepted<ReportStatus>, ValidationProblem>> RequestSalesReport(
+        SalesReportRequest request, IBackgroundJobClient jobs, [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
+    {
+        if (request.To < request.From || request.To.DayNumber - request.From.DayNumber > 3 * 366)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["The range must run forward and span at most three years."] });
+        }
+
+        var id = Guid.NewGuid();
+        await redis.GetDatabase().StringSetAsync(SalesReport.StateKey(id), "queued", SalesReport.KeptFor);
+        jobs.Enqueue<SalesReport>(report => report.BuildAsync(id, request.From, request.To, CancellationToken.None));
+        return TypedResults.Accepted($"/api/v1/admin/reports/{id}", new ReportStatus(id, "queued"));
+    }
+
+    public static async Task<Results<ContentHttpResult, Accepted<ReportStatus>, NotFound>> GetReport(
+        Guid id,
+        [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
+    {
+        var database = redis.GetDatabase();
+        var state = await database.StringGetAsync(SalesReport.StateKey(id));
+        if (state.IsNull)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (state != "done")
+        {
+            return TypedResults.Accepted($"/api/v1/admin/reports/{id}", new ReportStatus(id, state.ToString()));
+        }
+
+        return TypedResults.Text((await database.StringGetAsync(SalesReport.Key(id))).ToString(), "text/csv");
+    }
+}
