@@ -16,6 +16,20 @@ function M.headers(extra)
   return h
 end
 
+-- Access tokens of seeded users, one a line, written by `vitrine bench` before the order scenarios.
+function M.tokens()
+  local list = {}
+  local file = io.open(os.getenv("VITRINE_BENCH_TOKENS") or "", "r")
+  if file then
+    for line in file:lines() do
+      if #line > 0 then list[#list + 1] = line end
+    end
+    file:close()
+  end
+  if #list == 0 then error("no tokens: run through `vitrine bench`") end
+  return list
+end
+
 function M.done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

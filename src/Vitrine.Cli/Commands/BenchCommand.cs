@@ -16,7 +16,7 @@ namespace Vitrine.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    private static readonly string[] AllScenarios = ["ceiling", "product", "list", "search", "login", "limiter"];
+    private static readonly string[] AllScenarios = ["ceiling", "product", "list", "search", "login", "place", "mine", "limiter"];
     private static readonly string[] ErrorCounters = ["connectErrors", "readErrors", "writeErrors", "statusErrors", "timeouts"];
 
     public static Command Create()
@@ -59,6 +59,16 @@ public static class BenchCommand
             return 1;
         }
 
+        // The benchmark's own Release build of the API, apart from the running stack's binaries.
+        var build = await AnsiConsole.Status().StartAsync("Building the API (Release)…", _ => Shell.RunAsync("dotnet",
+            ["build", Path.Combine("src", "Vitrine.Api", "Vitrine.Api.csproj"), "-c", "Release", "--artifacts-path", Path.Combine("artifacts", "bench"), "--nologo", "-v", "q"],
+            layout.RepositoryRoot, cancellationToken: cancellationToken));
+        if (!build.Succeeded)
+        {
+            AnsiConsole.WriteLine(build.Output);
+            return 1;
+        }
+
         var connectionString = PostgresCluster.ConnectionString(secrets);
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
@@ -69,6 +79,8 @@ public static class BenchCommand
         var (minId, maxId, users) = await DataShapeAsync(connectionString, cancellationToken);
         var cores = Environment.ProcessorCount;
         var results = new List<Result>();
+        var tokensFile = Path.Combine(layout.RunDirectory, "bench-tokens.txt");
+        var tokensWritten = false;
         foreach (var scenario in scenarios)
         {
             var variants = scenario == "limiter" ? new[] { "InProcess", "Redis" } : ["InProcess"];
@@ -83,7 +95,13 @@ public static class BenchCommand
                     ["VITRINE_MAX_PRODUCT_ID"] = maxId.ToString(CultureInfo.InvariantCulture),
                     ["VITRINE_SEEDED_USERS"] = users.ToString(CultureInfo.InvariantCulture),
                     ["VITRINE_SEED_PASSWORD"] = ScaleSeeder.Password,
+                    ["VITRINE_BENCH_TOKENS"] = tokensFile,
                 };
+                if (scenario is "place" or "mine" && !tokensWritten)
+                {
+                    await WriteTokensAsync(api.Url, tokensFile, users, cancellationToken);
+                    tokensWritten = true;
+                }
 
                 // Warm up (JIT, pools, caches) before measuring.
                 await Wrk(layout, api.Url, script, 3, connections, environment, cancellationToken);
@@ -115,6 +133,28 @@ public static class BenchCommand
         var file = await WriteMarkdownAsync(layout, results, scenarios, duration, connections, cores, cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"Results written to {file}");
         return 0;
+    }
+
+    /// <summary>Signs in a few dozen seeded users (bcrypt makes this the slow part) for the order scenarios.</summary>
+    private static async Task WriteTokensAsync(string apiUrl, string file, long users, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
+        var tokens = new List<string>();
+        for (var n = 1L; n <= Math.Min(users, 49); n++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/auth/login", UriKind.Relative))
+            {
+                Content = new StringContent($$"""{"email":"{{ScaleSeeder.Email(n)}}","password":"{{ScaleSeeder.Password}}"}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Forwarded-For", $"10.250.{n / 250}.{(n % 250) + 1}");
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                tokens.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.GetProperty("accessToken").GetString()!);
+            }
+        }
+
+        await File.WriteAllLinesAsync(file, tokens, cancellationToken);
     }
 
     private static async Task<JsonElement?> Wrk(StackLayout layout, string url, string script, int duration, int connections, Dictionary<string, string> environment, CancellationToken cancellationToken)
@@ -202,11 +242,7 @@ public static class BenchCommand
 
         public static async Task<BenchApi> StartAsync(StackLayout layout, StackSecrets secrets, string generalStore, CancellationToken cancellationToken)
         {
-            var dll = Path.Combine(layout.RepositoryRoot, "src", "Vitrine.Api", "bin", "Release", "net10.0", "Vitrine.Api.dll");
-            if (!File.Exists(dll))
-            {
-                throw new InvalidOperationException($"{dll} is missing: run ./vitrine up first (it builds the stack).");
-            }
+            var dll = Path.Combine(layout.RepositoryRoot, "artifacts", "bench", "bin", "Vitrine.Api", "release", "Vitrine.Api.dll");
 
             var port = FreePort();
             var url = $"http://127.0.0.1:{port}";
@@ -222,6 +258,7 @@ public static class BenchCommand
             info.Environment["ConnectionStrings__RedisDurable"] = $"127.0.0.1:{StackLayout.RedisDurable.Value},password={secrets.Read(StackSecrets.RedisDurablePassword)}";
             info.Environment["Jwt__SigningKey"] = secrets.Read(StackSecrets.JwtSigningKey);
             info.Environment["RateLimiting__GeneralStore"] = generalStore;
+            info.Environment["Mail__PickupDirectory"] = Path.Combine(layout.StateDirectory, "mail");
             info.Environment[AppHostProcess.StackVariable] = layout.StateDirectory;
             var process = Process.Start(info)!;
             // Production logging stays on; its output is drained, not kept.
