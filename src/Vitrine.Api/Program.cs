@@ -1,4 +1,5 @@
 using Vitrine.Api.Accounts;
+using Vitrine.Api.Caching;
 using Vitrine.Api.Catalog;
 using Vitrine.Api.Documentation;
 using Vitrine.Api.Events;
@@ -13,6 +14,7 @@ builder.AddServiceDefaults();
 builder.AddInputLimits();
 builder.AddAccounts();
 builder.AddVitrineRateLimiting();
+builder.AddCatalogCache();
 builder.AddOrders();
 builder.AddJobs();
 builder.AddEvents();

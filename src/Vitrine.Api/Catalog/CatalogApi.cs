@@ -1,9 +1,14 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Vitrine.Api.Accounts;
+using Vitrine.Api.Caching;
+using Vitrine.Api.Events;
 using Vitrine.Data;
 using Vitrine.Data.Model;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace Vitrine.Api.Catalog;
 
@@ -58,17 +63,37 @@ public static class CatalogApi
         return catalog;
     }
 
-    public static async Task<Ok<List<CategoryResponse>>> ListCategories(VitrineDbContext db, CancellationToken cancellationToken)
+    public static async Task<Ok<List<CategoryResponse>>> ListCategories(
+        HttpContext http, VitrineDbContext db, IFusionCache cache, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
     {
-        var categories = await db.Categories.AsNoTracking()
-            .OrderBy(c => c.Name)
-            .Select(c => new CategoryResponse(c.Id, c.Slug, c.Name))
-            .ToListAsync(cancellationToken);
+        var categories = await cache.GetOrSetAsync(
+            CatalogCache.CategoriesKey,
+            async ct => await db.Categories.AsNoTracking()
+                .OrderBy(c => c.Name)
+                .Select(c => new CategoryResponse(c.Id, c.Slug, c.Name))
+                .ToListAsync(ct),
+            options => options.SetDuration(caching.Value.LongTier),
+            cancellationToken);
+        PublicCaching.Allow(http, caching.Value.SharedMaxAgeSeconds * 12);
         return TypedResults.Ok(categories);
     }
 
     public static async Task<Ok<PagedResponse<ProductResponse>>> ListProducts(
-        [AsParameters] ProductQuery query, VitrineDbContext db, CancellationToken cancellationToken)
+        [AsParameters] ProductQuery query, HttpContext http, VitrineDbContext db, IFusionCache cache, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
+    {
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"products:{query.Q?.Trim().ToLowerInvariant()}|{query.Category}|{query.MinPriceCents}|{query.MaxPriceCents}|{query.Sort}|{query.Page}|{query.PageSize}");
+        var page = await cache.GetOrSetAsync(
+            key,
+            ct => QueryProductsAsync(query, db, ct),
+            options => options.SetDuration(caching.Value.ShortTier),
+            tags: [CatalogCache.ProductListsTag],
+            token: cancellationToken);
+        PublicCaching.Allow(http, caching.Value.SharedMaxAgeSeconds);
+        return TypedResults.Ok(page);
+    }
+
+    private static async Task<PagedResponse<ProductResponse>> QueryProductsAsync(ProductQuery query, VitrineDbContext db, CancellationToken cancellationToken)
     {
         var products = db.Products.AsNoTracking();
         var search = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q.Trim();
@@ -111,29 +136,45 @@ public static class CatalogApi
             .ToListAsync(cancellationToken);
 
         var items = page.Select(row => ProductResponse.From(row.Product, row.CategorySlug)).ToList();
-        return TypedResults.Ok(new PagedResponse<ProductResponse>(items, total, query.Page, query.PageSize));
+        return new PagedResponse<ProductResponse>(items, total, query.Page, query.PageSize);
     }
 
     public static async Task<Results<Ok<ProductResponse>, StatusCodeHttpResult, NotFound>> GetProduct(
-        long id, HttpContext http, VitrineDbContext db, CancellationToken cancellationToken)
+        long id, HttpContext http, VitrineDbContext db, IFusionCache cache, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
     {
-        var row = await db.Products.AsNoTracking()
-            .Where(p => p.Id == id)
-            .Select(p => new { Product = p, CategorySlug = p.Category!.Slug })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (row is null)
+        // "Not found" is cached too (briefly), so random ids cannot walk past the cache to the database.
+        var cached = await cache.GetOrSetAsync<CachedProduct?>(
+            CatalogCache.ProductKey(id),
+            async (context, ct) =>
+            {
+                var row = await db.Products.AsNoTracking()
+                    .Where(p => p.Id == id)
+                    .Select(p => new { Product = p, CategorySlug = p.Category!.Slug })
+                    .SingleOrDefaultAsync(ct);
+                if (row is null)
+                {
+                    context.Options.Duration = TimeSpan.FromMinutes(1);
+                    return null;
+                }
+
+                return new CachedProduct(ProductResponse.From(row.Product, row.CategorySlug), row.Product.Version);
+            },
+            options => options.SetDuration(caching.Value.MediumTier),
+            cancellationToken);
+        if (cached is null)
         {
             return TypedResults.NotFound();
         }
 
-        http.Response.Headers.ETag = ProductVersions.ETag(row.Product.Version);
-        return ProductVersions.NotModified(http.Request, row.Product.Version)
+        http.Response.Headers.ETag = ProductVersions.ETag(cached.Version);
+        PublicCaching.Allow(http, caching.Value.SharedMaxAgeSeconds);
+        return ProductVersions.NotModified(http.Request, cached.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(ProductResponse.From(row.Product, row.CategorySlug));
+            : TypedResults.Ok(cached.Product);
     }
 
     public static async Task<Results<Created<ProductResponse>, ValidationProblem>> CreateProduct(
-        ProductRequest request, HttpContext http, VitrineDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        ProductRequest request, HttpContext http, VitrineDbContext db, IFusionCache cache, TimeProvider clock, CancellationToken cancellationToken)
     {
         var category = await db.Categories.SingleOrDefaultAsync(c => c.Slug == request.Category, cancellationToken);
         if (category is null)
@@ -154,13 +195,15 @@ public static class CatalogApi
             UpdatedAt = now,
         };
         db.Products.Add(product);
+        Outbox.Add(db, EventTypes.ProductChanged, new ProductEvent(product.Id, now), now);
         await db.SaveChangesAsync(cancellationToken);
+        await cache.ForgetProductAsync(product.Id, cancellationToken);
         http.Response.Headers.ETag = ProductVersions.ETag(product.Version);
         return TypedResults.Created($"/api/v1/products/{product.Id}", ProductResponse.From(product, category.Slug));
     }
 
     public static async Task<Results<Ok<ProductResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ReplaceProduct(
-        long id, ProductRequest request, HttpContext http, VitrineDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, ProductRequest request, HttpContext http, VitrineDbContext db, IFusionCache cache, TimeProvider clock, CancellationToken cancellationToken)
     {
         var product = await db.Products.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (product is null)
@@ -186,6 +229,7 @@ public static class CatalogApi
         product.Stock = request.Stock;
         product.CategoryId = category.Id;
         product.UpdatedAt = clock.GetUtcNow();
+        Outbox.Add(db, EventTypes.ProductChanged, new ProductEvent(product.Id, product.UpdatedAt), product.UpdatedAt);
         try
         {
             // xmin is the concurrency token: an edit committed since we read the row makes this a 412, not a lost update.
@@ -196,16 +240,23 @@ public static class CatalogApi
             return StaleVersion();
         }
 
+        await cache.ForgetProductAsync(product.Id, cancellationToken);
         http.Response.Headers.ETag = ProductVersions.ETag(product.Version);
         return TypedResults.Ok(ProductResponse.From(product, category.Slug));
     }
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(long id, VitrineDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(long id, VitrineDbContext db, IFusionCache cache, CancellationToken cancellationToken)
     {
         try
         {
             var deleted = await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken);
-            return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+            if (deleted == 0)
+            {
+                return TypedResults.NotFound();
+            }
+
+            await cache.ForgetProductAsync(id, cancellationToken);
+            return TypedResults.NoContent();
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {

@@ -31,6 +31,9 @@ public sealed record ProductResponse(
         product.UpdatedAt);
 }
 
+/// <summary>A product as the cache keeps it: the response and the row version behind its ETag.</summary>
+public sealed record CachedProduct(ProductResponse Product, uint Version);
+
 public sealed record PagedResponse<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
 
 /// <summary>Query of GET /api/v1/products; validated before the handler runs (400 with an errors map).</summary>

@@ -12,7 +12,7 @@ public static class EventTypes
     public const string ProductChanged = "product.changed";
 }
 
-public sealed record OrderEvent(long OrderId, long UserId, string Status, long TotalCents, DateTimeOffset At);
+public sealed record OrderEvent(long OrderId, long UserId, string Status, long TotalCents, DateTimeOffset At, IReadOnlyList<long> ProductIds);
 
 public sealed record ProductEvent(long ProductId, DateTimeOffset At);
 

@@ -2,14 +2,17 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
+using Vitrine.Api.Caching;
 using Vitrine.Api.Jobs;
 using Vitrine.Data;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace Vitrine.Api.Events;
 
 /// <summary>
 /// Relays outbox events, at least once, in id order: claims a batch (FOR UPDATE SKIP LOCKED, so replicas share the
-/// work without taking the same rows), hands order.placed to the confirmation-mail job, publishes every event on the
+/// work without taking the same rows), hands order.placed to the confirmation-mail job, evicts the cached products whose
+/// stock an order changed (the cache-invalidation consumer), publishes every event on the
 /// Redis channel, then marks the batch processed — all or nothing. While Redis is unreachable the batch is not marked,
 /// stays in PostgreSQL, and goes out when Redis returns. Consumers must therefore tolerate a repeat.
 /// </summary>
@@ -60,10 +63,11 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, [FromKeyedServices(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<VitrineDbContext>();
         var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(ct => RelayBatchAsync(db, jobs, ct), cancellationToken);
+        var cache = scope.ServiceProvider.GetRequiredService<IFusionCache>();
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(ct => RelayBatchAsync(db, jobs, cache, ct), cancellationToken);
     }
 
-    private async Task<int> RelayBatchAsync(VitrineDbContext db, IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    private async Task<int> RelayBatchAsync(VitrineDbContext db, IBackgroundJobClient jobs, IFusionCache cache, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var batch = await db.Database.SqlQuery<Pending>($"""
@@ -77,10 +81,19 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, [FromKeyedServices(
         var subscriber = redis.GetSubscriber();
         foreach (var message in batch)
         {
-            if (message.Type == EventTypes.OrderPlaced)
+            if (message.Type is EventTypes.OrderPlaced or EventTypes.OrderStatusChanged)
             {
-                var placed = JsonSerializer.Deserialize<OrderEvent>(message.Payload, JsonSerializerOptions.Web)!;
-                jobs.Enqueue<OrderConfirmationJob>(job => job.SendAsync(placed.OrderId, CancellationToken.None));
+                var order = JsonSerializer.Deserialize<OrderEvent>(message.Payload, JsonSerializerOptions.Web)!;
+                if (message.Type == EventTypes.OrderPlaced)
+                {
+                    jobs.Enqueue<OrderConfirmationJob>(job => job.SendAsync(order.OrderId, CancellationToken.None));
+                }
+
+                // Stock changed (placed, or restocked by a cancel): the products' cached entries go, on every replica.
+                foreach (var productId in order.ProductIds ?? [])
+                {
+                    await cache.ForgetAsync(CatalogCache.ProductKey(productId), cancellationToken);
+                }
             }
 
             await subscriber.PublishAsync(RedisChannel.Literal(Channel), JsonSerializer.Serialize(new RelayedEvent(message.Id, message.Type, message.Payload), JsonSerializerOptions.Web));

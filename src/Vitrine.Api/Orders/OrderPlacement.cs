@@ -93,7 +93,7 @@ public sealed class OrderPlacement(VitrineDbContext db, NpgsqlDataSource dataSou
             db.Orders.Add(order);
             await db.SaveChangesAsync(ct);
 
-            Outbox.Add(db, EventTypes.OrderPlaced, new OrderEvent(order.Id, userId, order.Status, order.TotalCents, now), now);
+            Outbox.Add(db, EventTypes.OrderPlaced, new OrderEvent(order.Id, userId, order.Status, order.TotalCents, now, order.Items.Select(i => i.ProductId).ToList()), now);
             await db.SaveChangesAsync(ct);
 
             var response = OrderResponse.From(order);

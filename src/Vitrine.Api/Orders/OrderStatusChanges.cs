@@ -38,7 +38,7 @@ public sealed class OrderStatusChanges(VitrineDbContext db, TimeProvider clock)
                 }
             }
 
-            Outbox.Add(db, EventTypes.OrderStatusChanged, new OrderEvent(order.Id, order.UserId, to, order.TotalCents, now), now);
+            Outbox.Add(db, EventTypes.OrderStatusChanged, new OrderEvent(order.Id, order.UserId, to, order.TotalCents, now, order.Items.Select(i => i.ProductId).ToList()), now);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             order.Status = to;

@@ -38,6 +38,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Jobs of this API (and its replicas) only: a prefix of its own in the shared durable Redis, quick polling
         // and retries, and a mail directory of its own.
         ["Jobs:Prefix"] = $"vitrine-test:{Guid.NewGuid():N}:jobs:",
+        ["Caching:Name"] = $"vitrine-test-{Guid.NewGuid():N}",
         ["Jobs:PollingSeconds"] = "1",
         ["Jobs:RetryDelaysSeconds"] = "1,1,2",
         ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "vitrine-tests-mail", Guid.NewGuid().ToString("N")),
