@@ -78,14 +78,14 @@ public static class CatalogApi
         return TypedResults.Ok(categories);
     }
 
-    public static async Task<Ok<PagedResponse<ProductResponse>>> ListProducts(
-        [AsParameters] ProductQuery query, HttpContext http, VitrineDbContext db, IFusionCache cache, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
+    public static async Task<Ok<ProductPage>> ListProducts(
+        [AsParameters] ProductQuery query, HttpContext http, VitrineDbContext db, NpgsqlDataSource dataSource, IFusionCache cache, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
     {
         var key = string.Create(CultureInfo.InvariantCulture,
             $"products:{query.Q?.Trim().ToLowerInvariant()}|{query.Category}|{query.MinPriceCents}|{query.MaxPriceCents}|{query.Sort}|{query.Page}|{query.PageSize}");
         var page = await cache.GetOrSetAsync(
             key,
-            ct => QueryProductsAsync(query, db, ct),
+            ct => QueryProductsAsync(query, db, dataSource, ct),
             options => options.SetDuration(caching.Value.ShortTier),
             tags: [CatalogCache.ProductListsTag],
             token: cancellationToken);
@@ -93,7 +93,7 @@ public static class CatalogApi
         return TypedResults.Ok(page);
     }
 
-    private static async Task<PagedResponse<ProductResponse>> QueryProductsAsync(ProductQuery query, VitrineDbContext db, CancellationToken cancellationToken)
+    private static async Task<ProductPage> QueryProductsAsync(ProductQuery query, VitrineDbContext db, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var products = db.Products.AsNoTracking();
         var search = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q.Trim();
@@ -136,7 +136,31 @@ public static class CatalogApi
             .ToListAsync(cancellationToken);
 
         var items = page.Select(row => ProductResponse.From(row.Product, row.CategorySlug)).ToList();
-        return new PagedResponse<ProductResponse>(items, total, query.Page, query.PageSize);
+        var suggestions = total == 0 && search is not null ? await SuggestAsync(dataSource, search, cancellationToken) : null;
+        return new ProductPage(items, total, query.Page, query.PageSize, suggestions);
+    }
+
+    /// <summary>Up to five product names that resemble the search text word for word (pg_trgm, through its GIN index).</summary>
+    private static async Task<List<string>> SuggestAsync(NpgsqlDataSource dataSource, string search, CancellationToken cancellationToken)
+    {
+        // One batch, one implicit transaction: the looser threshold (0.45, default 0.6) applies to this query only.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('pg_trgm.word_similarity_threshold', '0.45', true)"));
+        var query = new NpgsqlBatchCommand("""
+            SELECT name FROM products WHERE $1 <% name
+            GROUP BY name ORDER BY max(word_similarity($1, name)) DESC, name LIMIT 5
+            """);
+        query.Parameters.Add(new NpgsqlParameter { Value = search });
+        batch.BatchCommands.Add(query);
+        var names = new List<string>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     public static async Task<Results<Ok<ProductResponse>, StatusCodeHttpResult, NotFound>> GetProduct(

@@ -36,6 +36,15 @@ public sealed record CachedProduct(ProductResponse Product, uint Version);
 
 public sealed record PagedResponse<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
 
+/// <summary>A page of products; when a search finds nothing, product names close to what was typed (pg_trgm).</summary>
+public sealed record ProductPage(
+    IReadOnlyList<ProductResponse> Items,
+    long Total,
+    int Page,
+    int PageSize,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? Suggestions = null);
+
 /// <summary>Query of GET /api/v1/products; validated before the handler runs (400 with an errors map).</summary>
 public sealed record ProductQuery(
     [property: Description("Full-text search (PostgreSQL websearch_to_tsquery syntax), ranked by relevance.")]

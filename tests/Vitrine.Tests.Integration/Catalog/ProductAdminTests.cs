@@ -35,6 +35,27 @@ public sealed class ProductAdminTests(CatalogApiFactory api) : IClassFixture<Cat
     }
 
     [Fact]
+    public async Task Search_ranks_a_product_about_the_words_above_one_that_mentions_them()
+    {
+        var admin = await api.SignInAdminAsync(client);
+        async Task<long> CreateAsync(string name, string description)
+        {
+            var response = await client.SendAsync(HttpMethod.Post, "/api/v1/products", admin.AccessToken,
+                new { name, description, priceCents = 100, currency = "USD", stock = 1, category = "kitchen" });
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        }
+
+        var mention = await CreateAsync("Quokka mug", "A mug that pairs with any kettle.");
+        var about = await CreateAsync("Quokka kettle", "The quokka kettle: a kettle for quokka fans, boils fast.");
+
+        var results = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/products?q=quokka%20kettle", UriKind.Relative));
+        var ids = results.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()).ToList();
+        ids.ShouldContain(about);
+        ids.IndexOf(about).ShouldBe(0);
+        ids.ShouldContain(mention);
+    }
+
+    [Fact]
     public async Task A_matching_if_none_match_gets_304()
     {
         var admin = await api.SignInAdminAsync(client);

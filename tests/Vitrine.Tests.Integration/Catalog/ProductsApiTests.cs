@@ -102,6 +102,18 @@ public sealed class ProductsApiTests(CatalogApiFactory api) : IClassFixture<Cata
         }
     }
 
+    [Fact]
+    public async Task A_search_that_finds_nothing_suggests_similar_names()
+    {
+        var results = await GetJsonAsync("/api/v1/products?q=kettel");
+        results.GetProperty("total").GetInt64().ShouldBe(0);
+        var suggestions = results.GetProperty("suggestions").EnumerateArray().Select(s => s.GetString()!).ToList();
+        suggestions.ShouldNotBeEmpty();
+        suggestions.ShouldAllBe(name => name.Contains("kettle", StringComparison.OrdinalIgnoreCase));
+
+        (await GetJsonAsync("/api/v1/products?q=kettle")).TryGetProperty("suggestions", out _).ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("'; DROP TABLE products; --")]
     [InlineData("kettle & | ! ( ) : * <->")]
