@@ -259,6 +259,8 @@ public static class BenchCommand
             info.Environment["Jwt__SigningKey"] = secrets.Read(StackSecrets.JwtSigningKey);
             info.Environment["RateLimiting__GeneralStore"] = generalStore;
             info.Environment["Mail__PickupDirectory"] = Path.Combine(layout.StateDirectory, "mail");
+            info.Environment["Images__Directory"] = Path.Combine(layout.StateDirectory, "images");
+            info.Environment["Images__CacheDirectory"] = Path.Combine(layout.StateDirectory, "images-cache");
             info.Environment[AppHostProcess.StackVariable] = layout.StateDirectory;
             var process = Process.Start(info)!;
             // Production logging stays on; its output is drained, not kept.

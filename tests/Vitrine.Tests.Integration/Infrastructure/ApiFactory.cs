@@ -42,6 +42,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Jobs:PollingSeconds"] = "1",
         ["Jobs:RetryDelaysSeconds"] = "1,1,2",
         ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "vitrine-tests-mail", Guid.NewGuid().ToString("N")),
+        ["Images:Directory"] = Path.Combine(Path.GetTempPath(), "vitrine-tests-images", Guid.NewGuid().ToString("N"), "originals"),
+        ["Images:CacheDirectory"] = Path.Combine(Path.GetTempPath(), "vitrine-tests-images", Guid.NewGuid().ToString("N"), "variants"),
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
 
