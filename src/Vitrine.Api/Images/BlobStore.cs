@@ -1,3 +1,7 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
 
 namespace Vitrine.Api.Images;
@@ -34,4 +38,60 @@ public sealed class LocalDirectoryBlobStore(IOptions<ImageOptions> options, IHos
         var path = Path.Combine(Root, key);
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
     }
+}
+
+/// <summary>An S3 bucket (AWS or any S3-compatible service), shared by every replica.</summary>
+public sealed class S3BlobStore : IBlobStore, IDisposable
+{
+    private readonly AmazonS3Client client;
+    private readonly string bucket;
+
+    public S3BlobStore(IOptions<ImageOptions> options)
+    {
+        var s3 = options.Value.S3;
+        bucket = s3.Bucket!;
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = s3.ForcePathStyle,
+            // Checksums only where S3 requires them: several S3-compatible services reject the newer trailers.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (string.IsNullOrEmpty(s3.ServiceUrl))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(s3.Region);
+        }
+        else
+        {
+            config.ServiceURL = s3.ServiceUrl;
+            config.AuthenticationRegion = s3.Region;
+        }
+
+        client = string.IsNullOrEmpty(s3.AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(s3.AccessKey, s3.SecretKey), config);
+    }
+
+    public async Task PutAsync(string key, byte[] content, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream(content);
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, UseChunkEncoding = false }, cancellationToken);
+    }
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.GetObjectAsync(bucket, key, cancellationToken);
+            using var buffer = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => client.Dispose();
 }

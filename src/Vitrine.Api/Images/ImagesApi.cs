@@ -19,7 +19,9 @@ public static partial class ImagesApi
     public static WebApplicationBuilder AddProductImages(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ImageOptions>().Bind(builder.Configuration.GetSection(ImageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IBlobStore, LocalDirectoryBlobStore>();
+        builder.Services.AddSingleton<IBlobStore>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<ImageOptions>>().Value.S3.Bucket)
+            ? ActivatorUtilities.CreateInstance<LocalDirectoryBlobStore>(sp)
+            : ActivatorUtilities.CreateInstance<S3BlobStore>(sp));
         builder.Services.AddScoped<ProductImages>();
         return builder;
     }

@@ -23,10 +23,24 @@ public static class TestCommand
     private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        if (!await Prerequisites.EnsureAsync([Prerequisites.PostgreSql, Prerequisites.Redis], cancellationToken))
+        if (!await Prerequisites.EnsureAsync([Prerequisites.PostgreSql, Prerequisites.Redis, Prerequisites.Node, Prerequisites.Npm], cancellationToken))
         {
             Console.WriteLine("0 passed, 1 failed");
             return 1;
+        }
+
+        // Test peers that Debian does not package (s3rver, an S3-compatible server), pinned by tests/tools/package-lock.json.
+        var tools = Path.Combine(layout.RepositoryRoot, "tests", "tools");
+        if (!Directory.Exists(Path.Combine(tools, "node_modules", "s3rver")))
+        {
+            AnsiConsole.MarkupLine("[bold]Installing test tools[/] (npm ci in tests/tools)…");
+            var npm = await Shell.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tools, cancellationToken: cancellationToken);
+            if (!npm.Succeeded)
+            {
+                Console.WriteLine(npm.Output);
+                Console.WriteLine("0 passed, 1 failed");
+                return 1;
+            }
         }
 
         var failedChecks = 0;

@@ -10,6 +10,8 @@ public static class Prerequisites
 {
     public static readonly Prerequisite PostgreSql = new("PostgreSQL server", "postgresql", () => PostgresTools.FindBinDirectory() is not null);
     public static readonly Prerequisite Redis = new("Redis server", "redis-server", () => OnPath("redis-server"));
+    public static readonly Prerequisite Node = new("Node.js", "nodejs", () => OnPath("node"));
+    public static readonly Prerequisite Npm = new("npm", "npm", () => OnPath("npm"));
 
     public static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
