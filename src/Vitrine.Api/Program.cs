@@ -24,7 +24,10 @@ builder.AddApiDocumentation();
 builder.Services.AddValidation();
 builder.Services.AddSingleton(TimeProvider.System);
 
-var app = builder.Build();
+if (builder.BuildValidated() is not { } app)
+{
+    return 1;
+}
 
 app.UseServiceDefaults();
 app.UsePrivateResponsesForCredentials();
@@ -44,7 +47,8 @@ v1.MapLiveApi();
 v1.MapReportsApi();
 app.MapJobsDashboard();
 
-return VitrineHost.Run(app);
+app.Run();
+return 0;
 
 /// <summary>The API's entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -10,25 +10,22 @@ public static class VitrineHost
     public const string SecretsDirectory = "/run/secrets";
 
     /// <summary>
-    /// Runs the app; invalid configuration (validated at start) stops it with one clear line and exit code 1
-    /// instead of a stack trace.
+    /// Builds the app and validates its options at once, before anything (a dashboard, a job storage) can touch them:
+    /// invalid configuration is reported as one clear line on stderr, and null is returned so the process exits 1.
     /// </summary>
-    public static int Run(WebApplication app)
+    public static WebApplication? BuildValidated(this WebApplicationBuilder builder)
     {
-        var name = app.Environment.ApplicationName;
+        var app = builder.Build();
         try
         {
-            // Validate before the host starts, so the failure is ours to report rather than a logged stack trace.
             app.Services.GetService<IStartupValidator>()?.Validate();
+            return app;
         }
         catch (Exception exception) when (ConfigurationFailures(exception) is { Count: > 0 } failures)
         {
-            Console.Error.WriteLine($"{name}: invalid configuration: {string.Join(" ", failures)}");
-            return 1;
+            Console.Error.WriteLine($"{app.Environment.ApplicationName}: invalid configuration: {string.Join(" ", failures)}");
+            return null;
         }
-
-        app.Run();
-        return 0;
     }
 
     private static List<string> ConfigurationFailures(Exception exception) => exception switch

@@ -6,7 +6,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceKind.Web);
 builder.Services.AddRazorComponents();
 
-var app = builder.Build();
+if (builder.BuildValidated() is not { } app)
+{
+    return 1;
+}
 
 app.UseServiceDefaults();
 app.UseAntiforgery();
@@ -14,7 +17,8 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapRazorComponents<App>();
 
-return VitrineHost.Run(app);
+app.Run();
+return 0;
 
 /// <summary>The storefront's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Vitrine.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// A real SMTP server: Python's standard-library smtpd in debugging mode, which accepts every message and prints it.
+/// The peer for the MailKit sender (Debian's python3 3.11 still ships smtpd).
+/// </summary>
+public sealed class SmtpServer : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder received = new();
+
+    private SmtpServer(Process process, int port)
+    {
+        this.process = process;
+        Port = port;
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (received)
+            {
+                received.AppendLine(e.Data);
+            }
+        };
+    }
+
+    public int Port { get; }
+
+    public string Received
+    {
+        get
+        {
+            lock (received)
+            {
+                return received.ToString();
+            }
+        }
+    }
+
+    public static async Task<SmtpServer> StartAsync()
+    {
+        var port = ServerProcess.FreePort();
+        var start = ServerProcess.StartInfo("python3",
+            ["-u", "-W", "ignore", "-m", "smtpd", "-n", "-c", "DebuggingServer", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
+            asPostgresUser: false);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("python3 -m smtpd did not start");
+        var server = new SmtpServer(process, port);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await ServerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+}
+
+/// <summary>An API that sends its e-mail over SMTP (MailKit) to a local server instead of writing files.</summary>
+public sealed class SmtpApiFactory : ApiFactory
+{
+    public SmtpServer Smtp { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Smtp = await SmtpServer.StartAsync();
+        Settings["Mail:SmtpHost"] = "127.0.0.1";
+        Settings["Mail:SmtpPort"] = Smtp.Port.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
