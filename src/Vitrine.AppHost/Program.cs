@@ -41,41 +41,36 @@ var migrate = builder.AddProject<Projects.Vitrine_Cli>("migrate", launchProfileN
     .WithEnvironment("ConnectionStrings__Postgres", postgresConnection)
     .WaitFor(postgres);
 
+// What every API and Web replica shares: its own fixed, unproxied port (nginx lists them), Production settings,
+// the stack's connection strings, and a start only once its dependencies are healthy and the migration has run.
+IResourceBuilder<ProjectResource> Replica(IResourceBuilder<ProjectResource> project, string name, int port) => project
+    .WithHttpEndpoint(port: port, isProxied: false)
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+    .WithEnvironment("ConnectionStrings__Postgres", postgresConnection)
+    .WithEnvironment("ConnectionStrings__Redis", redisCacheConnection)
+    .WithEnvironment("ConnectionStrings__RedisDurable", redisDurableConnection)
+    .WithEnvironment("Vitrine__PidFile", stack.PidFile(name))
+    .WithHttpHealthCheck("/health/ready")
+    .WaitFor(postgres)
+    .WaitFor(redisCache)
+    .WaitFor(redisDurable)
+    .WaitForCompletion(migrate);
+
 for (var replica = 1; replica <= stack.ApiReplicas; replica++)
 {
-    builder.AddProject<Projects.Vitrine_Api>($"api-{replica}", launchProfileName: null)
-        .WithHttpEndpoint(port: stack.ApiBasePort + replica - 1, isProxied: false)
-        .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
-        .WithEnvironment("ConnectionStrings__Postgres", postgresConnection)
-        .WithEnvironment("ConnectionStrings__Redis", redisCacheConnection)
-        .WithEnvironment("ConnectionStrings__RedisDurable", redisDurableConnection)
-        .WithEnvironment("Vitrine__PidFile", stack.PidFile($"api-{replica}"))
+    var name = $"api-{replica}";
+    Replica(builder.AddProject<Projects.Vitrine_Api>(name, launchProfileName: null), name, stack.ApiBasePort + replica - 1)
         .WithEnvironment("Jwt__SigningKey", stack.ReadSecret("jwt-signing-key"))
         .WithEnvironment("RateLimiting__ApiReplicas", stack.ApiReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .WithEnvironment("Mail__PickupDirectory", stack.Directory("mail"))
         .WithEnvironment("Images__Directory", stack.Directory("images"))
-        .WithEnvironment("Images__CacheDirectory", stack.Directory("images-cache"))
-        .WithHttpHealthCheck("/health/ready")
-        .WaitFor(postgres)
-        .WaitFor(redisCache)
-        .WaitFor(redisDurable)
-        .WaitForCompletion(migrate);
+        .WithEnvironment("Images__CacheDirectory", stack.Directory("images-cache"));
 }
 
 for (var replica = 1; replica <= stack.WebReplicas; replica++)
 {
-    builder.AddProject<Projects.Vitrine_Web>($"web-{replica}", launchProfileName: null)
-        .WithHttpEndpoint(port: stack.WebBasePort + replica - 1, isProxied: false)
-        .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
-        .WithEnvironment("ConnectionStrings__Postgres", postgresConnection)
-        .WithEnvironment("ConnectionStrings__Redis", redisCacheConnection)
-        .WithEnvironment("ConnectionStrings__RedisDurable", redisDurableConnection)
-        .WithEnvironment("Vitrine__PidFile", stack.PidFile($"web-{replica}"))
-        .WithHttpHealthCheck("/health/ready")
-        .WaitFor(postgres)
-        .WaitFor(redisCache)
-        .WaitFor(redisDurable)
-        .WaitForCompletion(migrate);
+    var name = $"web-{replica}";
+    Replica(builder.AddProject<Projects.Vitrine_Web>(name, launchProfileName: null), name, stack.WebBasePort + replica - 1);
 }
 
 builder.Build().Run();

@@ -22,7 +22,7 @@ public sealed class PickupDirectorySender(IOptions<MailOptions> options, IHostEn
         var directory = Path.GetFullPath(options.Value.PickupDirectory, environment.ContentRootPath);
         Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, deduplicationKey + ".eml");
-        var partial = file + ".tmp";
+        var partial = $"{file}.{Guid.NewGuid():N}.tmp"; // unique: a repeated job may write the same message at once
         await message.WriteToAsync(partial, cancellationToken);
         File.Move(partial, file, overwrite: true); // whole files only: a reader never sees half a message
     }
