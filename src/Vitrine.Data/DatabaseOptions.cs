@@ -28,8 +28,6 @@ public sealed class ConnectionStringOptions
     [Required(ErrorMessage = "ConnectionStrings:Postgres is required (environment variable ConnectionStrings__Postgres).")]
     public string? Postgres { get; set; }
 
-    public string? PostgresRead { get; set; }
-
     [Required(ErrorMessage = "ConnectionStrings:Redis is required (environment variable ConnectionStrings__Redis).")]
     public string? Redis { get; set; }
 

@@ -69,7 +69,7 @@ public sealed class RefreshTokenFamily(VitrineDbContext db, IOptions<JwtOptions>
 
     private async Task<string> IssueAsync(long userId, Guid familyId, CancellationToken cancellationToken)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
         db.RefreshTokens.Add(new RefreshToken
         {
@@ -84,7 +84,4 @@ public sealed class RefreshTokenFamily(VitrineDbContext db, IOptions<JwtOptions>
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

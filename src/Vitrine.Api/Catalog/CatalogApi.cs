@@ -218,9 +218,16 @@ public static class CatalogApi
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Products.Add(product);
-        Outbox.Add(db, EventTypes.ProductChanged, new ProductEvent(product.Id, now), now);
-        await db.SaveChangesAsync(cancellationToken);
+        // The product and its event commit together; the event needs the id the first save assigns.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Products.Add(product);
+            await db.SaveChangesAsync(ct);
+            Outbox.Add(db, EventTypes.ProductChanged, new ProductEvent(product.Id, now), now);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
         await cache.ForgetProductAsync(product.Id, cancellationToken);
         http.Response.Headers.ETag = ProductVersions.ETag(product.Version);
         return TypedResults.Created($"/api/v1/products/{product.Id}", ProductResponse.From(product, category.Slug));

@@ -34,8 +34,6 @@ public sealed record ProductResponse(
 /// <summary>A product as the cache keeps it: the response and the row version behind its ETag.</summary>
 public sealed record CachedProduct(ProductResponse Product, uint Version);
 
-public sealed record PagedResponse<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
-
 /// <summary>A page of products; when a search finds nothing, product names close to what was typed (pg_trgm).</summary>
 public sealed record ProductPage(
     IReadOnlyList<ProductResponse> Items,

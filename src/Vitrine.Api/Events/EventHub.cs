@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Vitrine.Api.Caching;
 using Vitrine.Data;
 
 namespace Vitrine.Api.Events;
@@ -10,7 +12,7 @@ namespace Vitrine.Api.Events;
 /// One Redis subscription per process to the relayed events, fanned out to this process's listeners (live order
 /// status for an owner, the admin counter). StackExchange.Redis re-subscribes by itself after a reconnect.
 /// </summary>
-public sealed class EventHub([FromKeyedServices(RedisConnections.Cache)] IConnectionMultiplexer redis, ILogger<EventHub> logger) : IHostedService
+public sealed class EventHub([FromKeyedServices(RedisConnections.Cache)] IConnectionMultiplexer redis, IOptions<CachingOptions> caching, ILogger<EventHub> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<Guid, Channel<RelayedEvent>> listeners = new();
 
@@ -18,13 +20,29 @@ public sealed class EventHub([FromKeyedServices(RedisConnections.Cache)] IConnec
     {
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(OutboxRelay.Channel), (_, value) => Dispatch(value));
+            await redis.GetSubscriber().SubscribeAsync(OutboxRelay.Channel(caching.Value), (_, value) => Dispatch(value));
         }
         catch (RedisException exception)
         {
-            // Redis down at start: subscribe once it is back (the multiplexer restores subscriptions it knows of).
+            // Redis down at start: subscribe once, when it is back; from then on the multiplexer restores the
+            // subscription by itself after every reconnect.
             logger.LogWarning("Event subscription deferred: {Reason}", exception.Message);
-            redis.ConnectionRestored += async (_, _) => await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(OutboxRelay.Channel), (_, value) => Dispatch(value));
+            var subscribed = 0;
+            redis.ConnectionRestored += async (_, _) =>
+            {
+                if (Interlocked.Exchange(ref subscribed, 1) == 0)
+                {
+                    try
+                    {
+                        await redis.GetSubscriber().SubscribeAsync(OutboxRelay.Channel(caching.Value), (_, value) => Dispatch(value));
+                    }
+                    catch (Exception retry) when (retry is RedisException or TimeoutException)
+                    {
+                        Interlocked.Exchange(ref subscribed, 0); // try again at the next reconnect
+                        logger.LogWarning("Event subscription failed again: {Reason}", retry.Message);
+                    }
+                }
+            };
         }
     }
 

@@ -59,7 +59,7 @@ public static class LiveApi
     {
         var listening = hub.ListenAsync(Heartbeat, cancellationToken);
         yield return new SseItem<object>(new StreamStatus("connected", clock.GetUtcNow()), "ready");
-        var seen = new HashSet<long>();
+        var seen = new RecentIds();
         await foreach (var relayed in listening)
         {
             if (relayed is null)
@@ -68,13 +68,13 @@ public static class LiveApi
                 continue;
             }
 
-            if (relayed.Type is not (EventTypes.OrderPlaced or EventTypes.OrderStatusChanged) || !seen.Add(relayed.Id))
+            if (relayed.Type is not (EventTypes.OrderPlaced or EventTypes.OrderStatusChanged))
             {
-                continue; // not an order event, or a repeat of one already sent (delivery is at least once)
+                continue;
             }
 
             var order = JsonSerializer.Deserialize<OrderEvent>(relayed.Payload, JsonSerializerOptions.Web);
-            if (order?.UserId == userId)
+            if (order?.UserId == userId && seen.Add(relayed.Id)) // delivery is at least once: skip a repeat
             {
                 yield return new SseItem<object>(order, relayed.Type) { EventId = relayed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             }
@@ -84,7 +84,7 @@ public static class LiveApi
     private static async IAsyncEnumerable<SseItem<object>> Counter(EventHub hub, IServiceScopeFactory scopes, TimeProvider clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Listen before counting, so an order placed in between is not missed.
-        var listening = hub.ListenAsync(Heartbeat, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var listening = hub.ListenAsync(Heartbeat, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var started = listening.MoveNextAsync();
         long today;
         using (var scope = scopes.CreateScope())
@@ -94,7 +94,7 @@ public static class LiveApi
         }
 
         yield return new SseItem<object>(new LiveCounter(today, null), "counter");
-        var seen = new HashSet<long>();
+        var seen = new RecentIds();
         while (await started)
         {
             var relayed = listening.Current;
@@ -109,5 +109,29 @@ public static class LiveApi
                 yield return new SseItem<object>(new LiveCounter(++today, order?.OrderId), "counter");
             }
         }
+    }
+}
+
+/// <summary>The ids of the last few thousand events seen: enough to drop at-least-once repeats, bounded in memory.</summary>
+internal sealed class RecentIds
+{
+    private const int Capacity = 4096;
+    private readonly HashSet<long> ids = [];
+    private readonly Queue<long> order = new();
+
+    public bool Add(long id)
+    {
+        if (!ids.Add(id))
+        {
+            return false;
+        }
+
+        order.Enqueue(id);
+        if (order.Count > Capacity)
+        {
+            ids.Remove(order.Dequeue());
+        }
+
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Vitrine.Api.Caching;
 using Vitrine.Api.Jobs;
@@ -16,10 +17,12 @@ namespace Vitrine.Api.Events;
 /// Redis channel, then marks the batch processed — all or nothing. While Redis is unreachable the batch is not marked,
 /// stays in PostgreSQL, and goes out when Redis returns. Consumers must therefore tolerate a repeat.
 /// </summary>
-public sealed class OutboxRelay(IServiceScopeFactory scopes, [FromKeyedServices(RedisConnections.Cache)] IConnectionMultiplexer redis, ILogger<OutboxRelay> logger)
+public sealed class OutboxRelay(
+    IServiceScopeFactory scopes, [FromKeyedServices(RedisConnections.Cache)] IConnectionMultiplexer redis, IOptions<CachingOptions> caching, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
-    public const string Channel = "vitrine:events";
+    /// <summary>The Redis channel, named after the stack (Caching:Name), so stacks sharing a Redis never mix events.</summary>
+    public static RedisChannel Channel(CachingOptions caching) => RedisChannel.Literal(caching.Name + ":events");
     private const int BatchSize = 200;
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
@@ -96,7 +99,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, [FromKeyedServices(
                 }
             }
 
-            await subscriber.PublishAsync(RedisChannel.Literal(Channel), JsonSerializer.Serialize(new RelayedEvent(message.Id, message.Type, message.Payload), JsonSerializerOptions.Web));
+            await subscriber.PublishAsync(Channel(caching.Value), JsonSerializer.Serialize(new RelayedEvent(message.Id, message.Type, message.Payload), JsonSerializerOptions.Web));
         }
 
         var ids = batch.Select(m => m.Id).ToList();

@@ -34,7 +34,8 @@ public static partial class ImagesApi
             .WithSummary("Upload a product's image (admin; multipart field \"file\"; JPEG, PNG, WebP or AVIF, at most 5 MB)")
             .RequireAuthorization(Policies.Admin)
             .DisableAntiforgery() // bearer-token API: no cookies, so no cross-site request to forge
-            .WithMetadata(new RequestSizeLimitAttribute(6 * 1024 * 1024))
+                                  // This endpoint's body limit is the configured upload size (plus multipart framing), not the API's 1 MiB.
+            .WithMetadata(new RequestSizeLimitAttribute(routes.ServiceProvider.GetRequiredService<IOptions<ImageOptions>>().Value.MaxUploadBytes + (64 * 1024)))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -35,7 +35,12 @@ public sealed class SmtpSender(IOptions<MailOptions> options) : IEmailSender
         var settings = options.Value;
         message.MessageId = $"{deduplicationKey}@{settings.From.Split('@')[^1]}";
         using var client = new SmtpClient();
-        await client.ConnectAsync(settings.SmtpHost!, settings.SmtpPort, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+        // With credentials, TLS is required (465: implicit TLS; otherwise STARTTLS), so a man in the middle cannot strip
+        // it and read the password; without them, TLS is used when the server offers it.
+        var security = string.IsNullOrEmpty(settings.SmtpUser) ? SecureSocketOptions.StartTlsWhenAvailable
+            : settings.SmtpPort == 465 ? SecureSocketOptions.SslOnConnect
+            : SecureSocketOptions.StartTls;
+        await client.ConnectAsync(settings.SmtpHost!, settings.SmtpPort, security, cancellationToken);
         if (!string.IsNullOrEmpty(settings.SmtpUser))
         {
             await client.AuthenticateAsync(settings.SmtpUser, settings.SmtpPassword ?? "", cancellationToken);

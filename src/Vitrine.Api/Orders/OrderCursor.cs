@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 
@@ -7,8 +8,7 @@ namespace Vitrine.Api.Orders;
 public readonly record struct OrderCursor(DateTimeOffset CreatedAt, long Id)
 {
     public string Encode() =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes($"{CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{Id.ToString(CultureInfo.InvariantCulture)}"))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{Id.ToString(CultureInfo.InvariantCulture)}"));
 
     public static bool TryDecode(string? text, out OrderCursor cursor)
     {
@@ -20,9 +20,7 @@ public readonly record struct OrderCursor(DateTimeOffset CreatedAt, long Id)
 
         try
         {
-            var base64 = text.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(base64)).Split('.');
+            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(text)).Split('.');
             if (parts.Length == 2
                 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
                 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)

@@ -17,11 +17,7 @@ public static class OrderLifecycle
         [OrderStatus.Cancelled] = [],
     };
 
-    public static bool CanMove(string from, string to) => Allowed.TryGetValue(from, out var next) && next.Contains(to);
-
     /// <summary>The states an order may be in for a move to <paramref name="to"/>.</summary>
     public static string[] StatesThatMayMoveTo(string to) =>
         Allowed.Where(pair => pair.Value.Contains(to)).Select(pair => pair.Key).ToArray();
-
-    public static bool IsCancellable(string status) => CanMove(status, OrderStatus.Cancelled);
 }

@@ -91,7 +91,7 @@ public sealed class FailOpenRateLimiter(RateLimiter inner) : RateLimiter
         {
             return await inner.AcquireAsync(permitCount, cancellationToken);
         }
-        catch (RedisException)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
             return GrantedLease.Instance;
         }
@@ -128,9 +128,8 @@ public static class TooManyRequests
 {
     public static async Task WriteAsync(HttpContext http, TimeSpan retryAfter, CancellationToken cancellationToken)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = SetRetryAfter(http, retryAfter);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
@@ -143,11 +142,18 @@ public static class TooManyRequests
         });
     }
 
-    /// <summary>The same answer from an endpoint that throttles by something only it knows (the account being logged into).</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Result(HttpContext http, TimeSpan retryAfter)
+    /// <summary>Retry-After in whole seconds, at least 1; returns the seconds for the problem's detail.</summary>
+    private static int SetRetryAfter(HttpContext http, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
+    /// <summary>The same answer from an endpoint that throttles by something only it knows (the account being logged into).</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Result(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = SetRetryAfter(http, retryAfter);
         return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.", detail: $"Try again in {seconds} s.");
     }
 }
@@ -184,7 +190,7 @@ public sealed class DistributedRateLimit : IAsyncDisposable
             using var lease = await shared.AcquireAsync(key, 1, cancellationToken);
             return Decide(lease);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
             logger.LogWarning("Rate limit {Limit} falls back to this process: Redis is unreachable ({Reason})", name, exception.Message);
             using var lease = await fallback.AcquireAsync(key, 1, cancellationToken);

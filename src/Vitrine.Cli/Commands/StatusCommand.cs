@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Spectre.Console;
 using Vitrine.Cli.Stack;
 
@@ -36,10 +37,13 @@ public static class StatusCommand
                 component.Port.ToString(CultureInfo.InvariantCulture),
                 component.Healthy ? "[green]healthy[/]" : "[red]down[/]",
                 component.UptimeSeconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "-",
-                Markup.Escape(component.Url));
+                Markup.Escape(WithoutPassword(component.Url)));
         }
 
         AnsiConsole.Write(table);
         return 0;
     }
+
+    /// <summary>The table is for eyes (and screen shares): passwords stay in --json and .vitrine/secrets only.</summary>
+    private static string WithoutPassword(string url) => Regex.Replace(url, "://([^:@/]*):[^@/]+@", "://$1:****@");
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Spectre.Console;
+using Vitrine.Data.Model;
 
 namespace Vitrine.Cli.Seeding;
 
@@ -104,8 +105,8 @@ public sealed class ScaleSeeder(NpgsqlDataSource dataSource, int seed)
             await writer.WriteAsync(Email(n), NpgsqlDbType.Citext, cancellationToken);
             await writer.WriteAsync(hash, NpgsqlDbType.Varchar, cancellationToken);
             await writer.WriteAsync($"{FirstNames[random.Next(FirstNames.Length)]} {n}", NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync("customer", NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(IsDisabled(n) ? "disabled" : "active", NpgsqlDbType.Varchar, cancellationToken);
+            await writer.WriteAsync(Roles.Customer, NpgsqlDbType.Varchar, cancellationToken);
+            await writer.WriteAsync(IsDisabled(n) ? UserStatus.Disabled : UserStatus.Active, NpgsqlDbType.Varchar, cancellationToken);
             await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
             await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
             if (n % 10_000 == 0)

@@ -61,7 +61,16 @@ public static class Shell
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await process.WaitForExitAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // Ctrl+C on vitrine stops what it started, too
+            throw;
+        }
+
         return new Result(process.ExitCode, output.ToString());
     }
 

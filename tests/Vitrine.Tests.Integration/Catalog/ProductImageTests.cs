@@ -96,6 +96,13 @@ public sealed class ProductImageTests(CatalogApiFactory api) : IClassFixture<Cat
 
         await (await UploadAsync(customer.AccessToken, product, Png(20, 20), "a.png", "image/png")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         await (await UploadAsync(null, product, Png(20, 20), "a.png", "image/png")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        // Over the API's 1 MiB body limit but under the 5 MB image limit: accepted.
+        using var noise = Image.Gaussnoise(1100, 1100);
+        using var noisy = noise.Cast(Enums.BandFormat.Uchar);
+        var large = noisy.PngsaveBuffer(compression: 0);
+        large.Length.ShouldBeGreaterThan(1024 * 1024);
+        (await UploadAsync(admin.AccessToken, product, large, "large.png", "image/png")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
         var huge = new byte[7 * 1024 * 1024];
         ((int)(await UploadAsync(admin.AccessToken, product, huge, "big.png", "image/png")).StatusCode).ShouldBe(413);
     }

@@ -39,7 +39,7 @@ public sealed class RetryAndOutageTests(OwnRedisApiFactory api) : IClassFixture<
         var product = await api.ProductAsync(stock: 5);
         await using var listener = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { api.Redis.ConnectionString }, AbortOnConnectFail = false });
         var received = new List<string>();
-        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal("vitrine:events"), (_, value) =>
+        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal(api.Settings["Caching:Name"] + ":events"), (_, value) =>
         {
             lock (received)
             {
