@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Vitrine.Api.Accounts;
 using Vitrine.Data;
@@ -25,7 +26,7 @@ public static class ReportsApi
 
         reports.MapGet("/{id:guid}", GetReport)
             .WithName("GetReport")
-            .WithSummary("The report as text/csv when ready (202 while it is being built)")
+            .WithSummary("The report as text/csv when ready (202 while it is being built, 503 while its build is failing)")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -33,7 +34,7 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Accepted<ReportStatus>, ValidationProblem>> RequestSalesReport(
-        SalesReportRequest request, IBackgroundJobClient jobs, [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
+        SalesReportRequest request, IBackgroundJobClient jobs, IOptions<JobOptions> options, [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
     {
         if (request.To < request.From || request.To.DayNumber - request.From.DayNumber > 3 * 366)
         {
@@ -41,20 +42,26 @@ public static class ReportsApi
         }
 
         var id = Guid.NewGuid();
-        await redis.GetDatabase().StringSetAsync(SalesReport.StateKey(id), "queued", SalesReport.KeptFor);
+        await redis.GetDatabase().StringSetAsync(SalesReport.StateKey(options.Value, id), "queued", SalesReport.KeptFor);
         jobs.Enqueue<SalesReport>(report => report.BuildAsync(id, request.From, request.To, CancellationToken.None));
         return TypedResults.Accepted($"/api/v1/admin/reports/{id}", new ReportStatus(id, "queued"));
     }
 
-    public static async Task<Results<ContentHttpResult, Accepted<ReportStatus>, NotFound>> GetReport(
+    public static async Task<Results<ContentHttpResult, Accepted<ReportStatus>, NotFound, ProblemHttpResult>> GetReport(
         Guid id,
+        IOptions<JobOptions> options,
         [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
     {
         var database = redis.GetDatabase();
-        var state = await database.StringGetAsync(SalesReport.StateKey(id));
+        var state = await database.StringGetAsync(SalesReport.StateKey(options.Value, id));
         if (state.IsNull)
         {
             return TypedResults.NotFound();
+        }
+
+        if (state == "failed")
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The report could not be built yet; it is retried, or request a new one.");
         }
 
         if (state != "done")
@@ -62,6 +69,6 @@ public static class ReportsApi
             return TypedResults.Accepted($"/api/v1/admin/reports/{id}", new ReportStatus(id, state.ToString()));
         }
 
-        return TypedResults.Text((await database.StringGetAsync(SalesReport.Key(id))).ToString(), "text/csv");
+        return TypedResults.Text((await database.StringGetAsync(SalesReport.Key(options.Value, id))).ToString(), "text/csv");
     }
 }

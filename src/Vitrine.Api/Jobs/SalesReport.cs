@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Vitrine.Data;
 using Vitrine.Data.Model;
@@ -11,17 +12,32 @@ namespace Vitrine.Api.Jobs;
 /// The admin sales report: one CSV row per day and currency (orders, items, revenue; cancelled orders excluded),
 /// built by a background job and kept 24 h in the durable Redis for download.
 /// </summary>
-public sealed class SalesReport(VitrineDbContext db, [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
+public sealed class SalesReport(VitrineDbContext db, [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis, IOptions<JobOptions> jobs)
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromHours(24);
 
-    public static RedisKey Key(Guid id) => $"vitrine:reports:{id:N}";
+    /// <summary>Reports sit beside the jobs that build them, under the jobs' prefix.</summary>
+    public static RedisKey Key(JobOptions jobs, Guid id) => $"{jobs.Prefix}reports:{id:N}";
 
-    public static RedisKey StateKey(Guid id) => $"vitrine:reports:{id:N}:state";
+    public static RedisKey StateKey(JobOptions jobs, Guid id) => $"{jobs.Prefix}reports:{id:N}:state";
 
     private sealed record Row(DateOnly Day, string Currency, long Orders, long Items, long RevenueCents);
 
     public async Task BuildAsync(Guid reportId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await BuildOnceAsync(reportId, from, to, cancellationToken);
+        }
+        catch
+        {
+            // Visible to the admin polling for it; a retry that succeeds later turns it into "done".
+            await redis.GetDatabase().StringSetAsync(StateKey(jobs.Value, reportId), "failed", KeptFor);
+            throw;
+        }
+    }
+
+    private async Task BuildOnceAsync(Guid reportId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -40,7 +56,7 @@ public sealed class SalesReport(VitrineDbContext db, [FromKeyedServices(RedisCon
         }
 
         var database = redis.GetDatabase();
-        await database.StringSetAsync(Key(reportId), csv.ToString(), KeptFor);
-        await database.StringSetAsync(StateKey(reportId), "done", KeptFor);
+        await database.StringSetAsync(Key(jobs.Value, reportId), csv.ToString(), KeptFor);
+        await database.StringSetAsync(StateKey(jobs.Value, reportId), "done", KeptFor);
     }
 }

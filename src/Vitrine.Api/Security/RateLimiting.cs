@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using RedisRateLimiting;
 using StackExchange.Redis;
+using Vitrine.Api.Caching;
 using Vitrine.Data;
 
 namespace Vitrine.Api.Security;
@@ -40,7 +41,7 @@ public static class RateLimiting
                 {
                     var redis = http.RequestServices.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.Cache);
                     return RateLimitPartition.Get(ClientAddress(http), address => new FailOpenRateLimiter(new RedisTokenBucketRateLimiter<string>(
-                        "vitrine:general:" + address,
+                        $"{http.RequestServices.GetRequiredService<IOptions<CachingOptions>>().Value.Name}:general:{address}",
                         new RedisTokenBucketRateLimiterOptions
                         {
                             ConnectionMultiplexerFactory = () => redis,
@@ -171,12 +172,13 @@ public sealed class DistributedRateLimit : IAsyncDisposable
     private readonly ILogger logger;
     private readonly string name;
 
+    /// <param name="name">The limit's Redis key prefix (the stack's name, then the limit's), so stacks sharing a Redis keep apart.</param>
     public DistributedRateLimit(string name, int permits, TimeSpan window, IConnectionMultiplexer redis, ILogger logger)
     {
         this.name = name;
         this.logger = logger;
         shared = PartitionedRateLimiter.Create<string, string>(key => RedisRateLimitPartition.GetFixedWindowRateLimiter(
-            $"vitrine:{name}:{key}",
+            $"{name}:{key}",
             _ => new RedisFixedWindowRateLimiterOptions { ConnectionMultiplexerFactory = () => redis, PermitLimit = permits, Window = window }));
         fallback = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
             key,
@@ -221,12 +223,14 @@ public sealed class DistributedRateLimit : IAsyncDisposable
 /// <summary>The account-related limits: login per client IP and per account, registration per client IP.</summary>
 public sealed class AccountThrottles : IAsyncDisposable
 {
-    public AccountThrottles(IOptions<RateLimitOptions> options, [FromKeyedServices(RedisConnections.Cache)] IConnectionMultiplexer redis, ILogger<AccountThrottles> logger)
+    public AccountThrottles(
+        IOptions<RateLimitOptions> options, IOptions<CachingOptions> caching, [FromKeyedServices(RedisConnections.Cache)] IConnectionMultiplexer redis, ILogger<AccountThrottles> logger)
     {
         var limits = options.Value;
-        LoginByAddress = new DistributedRateLimit("login-ip", limits.LoginsPerMinute, TimeSpan.FromMinutes(1), redis, logger);
-        LoginByAccount = new DistributedRateLimit("login-account", limits.LoginsPerMinute, TimeSpan.FromMinutes(1), redis, logger);
-        Registration = new DistributedRateLimit("register-ip", limits.RegistrationsPerHour, TimeSpan.FromHours(1), redis, logger);
+        var stack = caching.Value.Name;
+        LoginByAddress = new DistributedRateLimit($"{stack}:login-ip", limits.LoginsPerMinute, TimeSpan.FromMinutes(1), redis, logger);
+        LoginByAccount = new DistributedRateLimit($"{stack}:login-account", limits.LoginsPerMinute, TimeSpan.FromMinutes(1), redis, logger);
+        Registration = new DistributedRateLimit($"{stack}:register-ip", limits.RegistrationsPerHour, TimeSpan.FromHours(1), redis, logger);
     }
 
     public DistributedRateLimit LoginByAddress { get; }
