@@ -30,6 +30,7 @@ public static class ServiceDefaultsExtensions
         builder.AddStructuredLogging();
         builder.AddVitrineData();
         builder.AddVitrineRedis();
+        builder.AddSharedDataProtection();
         builder.AddProblemResponses();
         builder.AddVitrineHealthChecks();
         builder.AddVitrineTelemetry();
