@@ -23,9 +23,12 @@ public sealed class StackSettings
 
     public int WebReplicas { get; set; } = 1;
 
-    public string PostgresDataDirectory => Path.Combine(StateDirectory, "postgres", "data");
+    /// <summary>The real place of .vitrine/postgres (it may be a link to a place the postgres user can reach).</summary>
+    public string PostgresDirectory { get; set; } = "";
 
-    public string PostgresSocketDirectory => Path.Combine(StateDirectory, "postgres", "run");
+    public string PostgresDataDirectory => Path.Combine(PostgresDirectory, "data");
+
+    public string PostgresSocketDirectory => Path.Combine(PostgresDirectory, "run");
 
     public string Deploy(string relativePath) => Path.Combine(RepositoryRoot, "deploy", relativePath);
 

@@ -75,6 +75,32 @@ public sealed class UpAndDownTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Up_works_when_the_postgres_user_cannot_reach_the_checkout()
+    {
+        var locked = new VitrineCli(lockedParent: true);
+        try
+        {
+            var (exit, output) = await locked.RunAsync("up", "--timeout", "300");
+            exit.ShouldBe(0, output);
+            var link = new DirectoryInfo(Path.Combine(locked.StateDirectory, "postgres"));
+            link.LinkTarget.ShouldNotBeNull();
+            link.LinkTarget.ShouldStartWith("/var/lib/vitrine/");
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{locked.Port("VITRINE_API_PORT")}") };
+            (await http.GetAsync(new Uri("/api/v1/products?pageSize=5", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+            (exit, output) = await locked.RunAsync("down", "--purge");
+            exit.ShouldBe(0, output);
+            locked.LiveProcesses().ShouldBeEmpty();
+            Directory.Exists(link.LinkTarget).ShouldBeFalse();
+        }
+        finally
+        {
+            await locked.RunAsync("down", "--purge");
+        }
+    }
+
+    [Fact]
     public async Task A_port_in_use_is_named_with_the_setting_that_moves_it()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, cli.Port("VITRINE_POSTGRES_PORT"));

@@ -18,10 +18,19 @@ public sealed class VitrineCli
         "VITRINE_DASHBOARD_PORT", "VITRINE_OTLP_PORT", "VITRINE_API_PORT", "VITRINE_WEB_PORT",
     ];
 
-    public VitrineCli()
+    /// <param name="lockedParent">Put the state directory inside a directory only root may enter (like a checkout under /root).</param>
+    public VitrineCli(bool lockedParent = false)
     {
         RepositoryRoot = FindRepositoryRoot();
-        StateDirectory = Path.Combine(Path.GetTempPath(), "vitrine-stack-tests", Guid.NewGuid().ToString("N")[..12]);
+        var parent = Path.Combine(Path.GetTempPath(), "vitrine-stack-tests");
+        if (lockedParent && !OperatingSystem.IsWindows())
+        {
+            parent = Path.Combine(parent, "locked-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(parent);
+            File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        StateDirectory = Path.Combine(parent, Guid.NewGuid().ToString("N")[..12]);
         foreach (var variable in PortVariables)
         {
             Environment[variable] = FreePort().ToString(CultureInfo.InvariantCulture);

@@ -21,6 +21,12 @@ public static class DownCommand
         var stopped = await StopAsync(layout, cancellationToken);
         if (purge && Directory.Exists(layout.StateDirectory))
         {
+            var postgres = layout.PostgresDirectory;
+            if (!postgres.StartsWith(layout.StateDirectory, StringComparison.Ordinal) && Directory.Exists(postgres))
+            {
+                Directory.Delete(postgres, recursive: true); // data kept outside the checkout for the postgres user
+            }
+
             Directory.Delete(layout.StateDirectory, recursive: true);
             AnsiConsole.MarkupLineInterpolated($"Deleted {layout.StateDirectory}.");
         }

@@ -28,6 +28,7 @@ public static partial class AppHostProcess
             "dotnet", DllPath(layout),
             $"--Vitrine:StateDirectory={layout.StateDirectory}",
             $"--Vitrine:RepositoryRoot={layout.RepositoryRoot}",
+            $"--Vitrine:PostgresDirectory={layout.PostgresDirectory}",
             $"--Vitrine:PostgresPort={Invariant(StackLayout.Postgres.Value)}",
             $"--Vitrine:RedisCachePort={Invariant(StackLayout.RedisCache.Value)}",
             $"--Vitrine:RedisDurablePort={Invariant(StackLayout.RedisDurable.Value)}",

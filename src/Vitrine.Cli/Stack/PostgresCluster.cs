@@ -11,10 +11,10 @@ public static class PostgresCluster
 
     public static async Task InitialiseAsync(StackLayout layout, StackSecrets secrets, CancellationToken cancellationToken)
     {
+        await PlaceWherePostgresCanReachAsync(layout, cancellationToken);
         var runDirectory = Path.Combine(layout.PostgresDirectory, "run");
         Directory.CreateDirectory(layout.PostgresDataDirectory);
         Directory.CreateDirectory(runDirectory);
-        await EnsurePostgresCanReachAsync(layout, cancellationToken);
 
         // initdb reads the superuser's password from a file it can read; the copy lives only while initdb runs.
         var passwordFile = Path.Combine(layout.PostgresDirectory, ".initdb-password");
@@ -57,20 +57,28 @@ public static class PostgresCluster
         }
     }
 
-    /// <summary>The postgres user must be able to traverse every parent of the data directory.</summary>
-    private static async Task EnsurePostgresCanReachAsync(StackLayout layout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The postgres user must traverse every parent of its data directory. When it cannot reach the state directory
+    /// (a checkout under /root), the data goes to /var/lib/vitrine/&lt;hash of the state path&gt; and
+    /// .vitrine/postgres becomes a symbolic link to it, so the rest of the stack finds it where it always does.
+    /// </summary>
+    private static async Task PlaceWherePostgresCanReachAsync(StackLayout layout, CancellationToken cancellationToken)
     {
-        if (!Shell.IsRoot)
+        var link = Path.Combine(layout.StateDirectory, "postgres");
+        if (!Shell.IsRoot || Directory.Exists(link))
         {
             return;
         }
 
-        var probe = await Shell.RunAsPostgresAsync("test", ["-x", layout.StateDirectory], cancellationToken);
-        if (!probe.Succeeded)
+        Directory.CreateDirectory(layout.StateDirectory);
+        if ((await Shell.RunAsPostgresAsync("test", ["-x", layout.StateDirectory], cancellationToken)).Succeeded)
         {
-            throw new InvalidOperationException(
-                $"The postgres user cannot reach {layout.StateDirectory}: a parent directory is not searchable by others. " +
-                "Clone Vitrine somewhere like /srv or /opt, or run: chmod o+x on each parent directory.");
+            return;
         }
+
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.StateDirectory)))[..16].ToLowerInvariant();
+        var target = Path.Combine("/var/lib/vitrine", hash, "postgres");
+        Directory.CreateDirectory(target);
+        Directory.CreateSymbolicLink(link, target);
     }
 }

@@ -27,7 +27,18 @@ public sealed class StackLayout
 
     public string RunDirectory => Path.Combine(StateDirectory, "run");
 
-    public string PostgresDirectory => Path.Combine(StateDirectory, "postgres");
+    /// <summary>
+    /// .vitrine/postgres, or where its symbolic link points: when the checkout sits where the postgres user cannot
+    /// traverse (under /root, say), the data directory lives under /var/lib/vitrine and .vitrine/postgres links to it.
+    /// </summary>
+    public string PostgresDirectory
+    {
+        get
+        {
+            var link = Path.Combine(StateDirectory, "postgres");
+            return Directory.Exists(link) ? Directory.ResolveLinkTarget(link, returnFinalTarget: true)?.FullName ?? link : link;
+        }
+    }
 
     public string PostgresDataDirectory => Path.Combine(PostgresDirectory, "data");
 
