@@ -95,28 +95,23 @@ public sealed class ScaleSeeder(NpgsqlDataSource dataSource, int seed)
         var hash = BCrypt.Net.BCrypt.HashPassword(Password, workFactor: 10);
         var random = new Random(HashCode.Combine(seed, "users"));
         var now = DateTimeOffset.UtcNow;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY users (email, password_hash, name, role, status, created_at, updated_at) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        for (var n = existing + 1; n <= target; n++)
-        {
-            var created = now.AddMinutes(-random.Next(0, 60 * 24 * 730));
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(Email(n), NpgsqlDbType.Citext, cancellationToken);
-            await writer.WriteAsync(hash, NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync($"{FirstNames[random.Next(FirstNames.Length)]} {n}", NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(Roles.Customer, NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(IsDisabled(n) ? UserStatus.Disabled : UserStatus.Active, NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
-            await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
-            if (n % 10_000 == 0)
+        await CopyRowsAsync(
+            "COPY users (email, password_hash, name, role, status, created_at, updated_at) FROM STDIN (FORMAT BINARY)",
+            existing,
+            target,
+            task,
+            async (writer, n) =>
             {
-                task.Value = n;
-            }
-        }
-
-        await writer.CompleteAsync(cancellationToken);
-        task.Value = target;
+                var created = now.AddMinutes(-random.Next(0, 60 * 24 * 730));
+                await writer.WriteAsync(Email(n), NpgsqlDbType.Citext, cancellationToken);
+                await writer.WriteAsync(hash, NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync($"{FirstNames[random.Next(FirstNames.Length)]} {n}", NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync(Roles.Customer, NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync(IsDisabled(n) ? UserStatus.Disabled : UserStatus.Active, NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
+                await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
+            },
+            cancellationToken);
     }
 
     private async Task SeedProductsAsync(long target, ProgressTask task, CancellationToken cancellationToken)
@@ -137,25 +132,40 @@ public sealed class ScaleSeeder(NpgsqlDataSource dataSource, int seed)
         var categories = await IdsAsync("SELECT id FROM categories ORDER BY id", cancellationToken);
         var random = new Random(HashCode.Combine(seed, "products", existing));
         var now = DateTimeOffset.UtcNow;
+        await CopyRowsAsync(
+            "COPY products (name, description, price_cents, currency, stock, category_id, created_at, updated_at) FROM STDIN (FORMAT BINARY)",
+            existing,
+            target,
+            task,
+            async (writer, _) =>
+            {
+                var adjective = Adjectives[random.Next(Adjectives.Length)];
+                var material = Materials[random.Next(Materials.Length)];
+                var noun = Nouns[random.Next(Nouns.Length)];
+                var second = Nouns[random.Next(Nouns.Length)];
+                var created = now.AddMinutes(-random.Next(0, 60 * 24 * 730));
+                await writer.WriteAsync($"{char.ToUpperInvariant(adjective[0])}{adjective[1..]} {material} {noun}", NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync($"A {adjective} {noun} in {material}, {Phrases[random.Next(Phrases.Length)]}. Pairs well with our {Materials[random.Next(Materials.Length)]} {second}.", NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync((long)random.Next(199, 250_000), NpgsqlDbType.Bigint, cancellationToken);
+                await writer.WriteAsync("USD", NpgsqlDbType.Char, cancellationToken);
+                await writer.WriteAsync(random.Next(0, 500), NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(categories[random.Next(categories.Count)], NpgsqlDbType.Bigint, cancellationToken);
+                await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
+                await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Rows existing+1 … target through one binary COPY, the progress bar moving every 10,000 rows.</summary>
+    private async Task CopyRowsAsync(
+        string copySql, long existing, long target, ProgressTask task, Func<NpgsqlBinaryImporter, long, Task> writeRow, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY products (name, description, price_cents, currency, stock, category_id, created_at, updated_at) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var writer = await connection.BeginBinaryImportAsync(copySql, cancellationToken);
         for (var n = existing + 1; n <= target; n++)
         {
-            var adjective = Adjectives[random.Next(Adjectives.Length)];
-            var material = Materials[random.Next(Materials.Length)];
-            var noun = Nouns[random.Next(Nouns.Length)];
-            var second = Nouns[random.Next(Nouns.Length)];
-            var created = now.AddMinutes(-random.Next(0, 60 * 24 * 730));
             await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync($"{char.ToUpperInvariant(adjective[0])}{adjective[1..]} {material} {noun}", NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync($"A {adjective} {noun} in {material}, {Phrases[random.Next(Phrases.Length)]}. Pairs well with our {Materials[random.Next(Materials.Length)]} {second}.", NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync((long)random.Next(199, 250_000), NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync("USD", NpgsqlDbType.Char, cancellationToken);
-            await writer.WriteAsync(random.Next(0, 500), NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(categories[random.Next(categories.Count)], NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
-            await writer.WriteAsync(created, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writeRow(writer, n);
             if (n % 10_000 == 0)
             {
                 task.Value = n;
