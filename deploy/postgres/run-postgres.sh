@@ -14,6 +14,8 @@ else
 fi
 
 # shellcheck disable=SC2086
+$run_as mkdir -p "$socket_dir"
+# shellcheck disable=SC2086
 $run_as postgres -D "$data_dir" -p "$port" -c "config_file=$config" \
   -c "hba_file=$data_dir/pg_hba.conf" -c "ident_file=$data_dir/pg_ident.conf" \
   -c "unix_socket_directories=$socket_dir" -c "listen_addresses=127.0.0.1" &
