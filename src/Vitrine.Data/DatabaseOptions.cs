@@ -21,6 +21,14 @@ public sealed class DatabaseOptions
     /// <summary>Seed: connectionTimeout 30 s.</summary>
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Reads-your-writes: for this long after a user's write, that user's reads use the read replica only once it has
+    /// replayed the write (its WAL position); after it, the replica is trusted as it is. Replication lag is normally
+    /// well under a second, so the window only has to outlast a lag spike.
+    /// </summary>
+    [Range(1, 3600)]
+    public int ReadYourWritesSeconds { get; set; } = 30;
 }
 
 public sealed class ConnectionStringOptions
@@ -30,6 +38,12 @@ public sealed class ConnectionStringOptions
 
     [Required(ErrorMessage = "ConnectionStrings:Redis is required (environment variable ConnectionStrings__Redis).")]
     public string? Redis { get; set; }
+
+    /// <summary>
+    /// The streaming read replica, directly (not through PgBouncer). Optional: without it every query uses
+    /// <see cref="Postgres"/>.
+    /// </summary>
+    public string? PostgresRead { get; set; }
 
     /// <summary>Falls back to <see cref="Redis"/> when not set, for a single-Redis development setup.</summary>
     public string? RedisDurable { get; set; }

@@ -23,7 +23,7 @@ public static class TestCommand
     private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        if (!await Prerequisites.EnsureAsync([Prerequisites.PostgreSql, Prerequisites.Redis, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python], cancellationToken))
+        if (!await Prerequisites.EnsureAsync([Prerequisites.PostgreSql, Prerequisites.Redis, Prerequisites.PgBouncer, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python], cancellationToken))
         {
             Console.WriteLine("0 passed, 1 failed");
             return 1;

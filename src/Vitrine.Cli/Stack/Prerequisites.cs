@@ -12,6 +12,7 @@ public static class Prerequisites
     public static readonly Prerequisite Redis = new("Redis server", "redis-server", () => OnPath("redis-server"));
     public static readonly Prerequisite Node = new("Node.js", "nodejs", () => OnPath("node"));
     public static readonly Prerequisite Npm = new("npm", "npm", () => OnPath("npm"));
+    public static readonly Prerequisite PgBouncer = new("PgBouncer", "pgbouncer", () => OnPath("pgbouncer") || File.Exists("/usr/sbin/pgbouncer"));
     public static readonly Prerequisite Python = new("Python 3 (its smtpd is the tests' SMTP server)", "python3", () => OnPath("python3"));
 
     public static bool OnPath(string program) =>
