@@ -64,9 +64,9 @@ public sealed class ReplicaReads(
         {
             metrics.Primary("replica-unavailable");
         }
-        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (ReplicaCircuit.IsReplicaFailure(exception) && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Read replica failed, reading from the primary: {Reason}", exception.Message);
+            logger.LogWarning("Read replica failed, reading from the primary: {Reason}", (exception.InnerException ?? exception).Message);
             metrics.Primary("replica-unavailable");
         }
 
@@ -110,13 +110,20 @@ public sealed class ReplicaCircuit
     public ResiliencePipeline Pipeline { get; } = new ResiliencePipelineBuilder()
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } exception && IsReplicaFailure(exception)),
             FailureRatio = 0.5,
             MinimumThroughput = 2,
             SamplingDuration = TimeSpan.FromSeconds(10),
             BreakDuration = TimeSpan.FromSeconds(5),
         })
         .Build();
+
+    /// <summary>
+    /// A failure of the replica server (unreachable, refusing, a recovery conflict), raw or as EF Core's
+    /// "likely due to a transient failure" wrapper.
+    /// </summary>
+    public static bool IsReplicaFailure(Exception exception) =>
+        exception is NpgsqlException || exception is InvalidOperationException { InnerException: NpgsqlException };
 }
 
 /// <summary>

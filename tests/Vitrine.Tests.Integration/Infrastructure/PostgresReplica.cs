@@ -74,6 +74,15 @@ public sealed class PostgresReplica : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a statement on the replica as the superuser (pg_wal_replay_pause(), say).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, string database = "postgres")
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (process is { HasExited: false })
