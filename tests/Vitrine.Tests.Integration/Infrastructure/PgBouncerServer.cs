@@ -64,6 +64,28 @@ public sealed class PgBouncerServer : IAsyncDisposable
         $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};" +
         "Pooling=true;Include Error Detail=false;No Reset On Close=true;Max Auto Prepare=0";
 
+    /// <summary>
+    /// A command on PgBouncer's admin console (SHOW POOLS, say), through psql: the console speaks only the simple
+    /// query protocol, which Npgsql does not use. Rows come back as lines of '|'-separated fields.
+    /// </summary>
+    public async Task<IReadOnlyList<string[]>> AdminAsync(string command)
+    {
+        var start = ServerProcess.StartInfo(ServerProcess.PostgresBinary("psql"),
+            ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", User, "-d", "pgbouncer", "-At", "-c", command],
+            asPostgresUser: false);
+        start.Environment["PGPASSWORD"] = password;
+        using var psql = Process.Start(start)!;
+        var output = await psql.StandardOutput.ReadToEndAsync();
+        var error = await psql.StandardError.ReadToEndAsync();
+        await psql.WaitForExitAsync();
+        if (psql.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"psql {command} exited {psql.ExitCode}: {error}");
+        }
+
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('|')).ToList();
+    }
+
     /// <summary>The database name of a connection string (the per-class database, the same through PgBouncer and on the replica).</summary>
     public static string DatabaseOf(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Database!;
 
