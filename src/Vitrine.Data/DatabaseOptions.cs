@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Npgsql;
 
 namespace Vitrine.Data;
 
@@ -31,7 +32,7 @@ public sealed class DatabaseOptions
     public int ReadYourWritesSeconds { get; set; } = 30;
 }
 
-public sealed class ConnectionStringOptions
+public sealed class ConnectionStringOptions : IValidatableObject
 {
     [Required(ErrorMessage = "ConnectionStrings:Postgres is required (environment variable ConnectionStrings__Postgres).")]
     public string? Postgres { get; set; }
@@ -47,4 +48,29 @@ public sealed class ConnectionStringOptions
 
     /// <summary>Falls back to <see cref="Redis"/> when not set, for a single-Redis development setup.</summary>
     public string? RedisDurable { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, value) in new[] { (nameof(Postgres), Postgres), (nameof(PostgresRead), PostgresRead) })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !IsNpgsqlConnectionString(value))
+            {
+                yield return new ValidationResult(
+                    $"ConnectionStrings:{name} is not a PostgreSQL connection string (environment variable ConnectionStrings__{name}).", [name]);
+            }
+        }
+    }
+
+    private static bool IsNpgsqlConnectionString(string value)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(value);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }
