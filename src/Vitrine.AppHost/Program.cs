@@ -34,9 +34,11 @@ builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
 });
 
 // PostgreSQL refuses root: the wrapper drops to the postgres user and turns DCP's SIGTERM into a fast shutdown.
+// The seed's memory settings are scaled down only on a host smaller than the seed's 4 GB per server.
+var memory = PostgresMemory.Overrides(PostgresMemory.HostBytes(), servers: 2);
 var postgres = builder.AddExecutable("postgres", "sh", stack.StateDirectory,
-        stack.Deploy("postgres/run-postgres.sh"), stack.PostgresDataDirectory, Invariant(stack.PostgresPort),
-        stack.Deploy("postgres/postgresql.conf"), stack.PostgresSocketDirectory)
+        [stack.Deploy("postgres/run-postgres.sh"), stack.PostgresDataDirectory, Invariant(stack.PostgresPort),
+        stack.Deploy("postgres/postgresql.conf"), stack.PostgresSocketDirectory, .. memory])
     .WithHealthCheck("postgres-accepting");
 
 // The streaming read replica: made once from the primary with a replication slot, then started like the primary.
@@ -47,8 +49,8 @@ var replicaInit = builder.AddExecutable("postgres-replica-init", "sh", stack.Sta
     .WaitFor(postgres);
 
 var replica = builder.AddExecutable("postgres-replica", "sh", stack.StateDirectory,
-        stack.Deploy("postgres/run-postgres.sh"), stack.PostgresReplicaDataDirectory, Invariant(stack.PostgresReplicaPort),
-        stack.Deploy("postgres/postgresql.conf"), stack.PostgresReplicaSocketDirectory)
+        [stack.Deploy("postgres/run-postgres.sh"), stack.PostgresReplicaDataDirectory, Invariant(stack.PostgresReplicaPort),
+        stack.Deploy("postgres/postgresql.conf"), stack.PostgresReplicaSocketDirectory, .. memory])
     .WithHealthCheck("postgres-replica-accepting")
     .WaitForCompletion(replicaInit);
 

@@ -63,9 +63,14 @@ public sealed partial class StackOperations(
             {
                 foreach (var request in Directory.EnumerateFiles(stack.ControlDirectory, "*.request"))
                 {
-                    var name = (await File.ReadAllTextAsync(request, stoppingToken)).Trim();
+                    var words = (await File.ReadAllTextAsync(request, stoppingToken)).Split(' ', 2, StringSplitOptions.TrimEntries);
                     File.Delete(request);
-                    var answer = await RestartAsync(name, stoppingToken);
+                    var answer = words switch
+                    {
+                        ["restart", var name] => await RestartAsync(name, stoppingToken),
+                        ["stop-all"] => await StopAllAsync(stoppingToken),
+                        _ => "error: unknown request",
+                    };
                     await File.WriteAllTextAsync(Path.ChangeExtension(request, ".response"), answer, stoppingToken);
                 }
             }
@@ -93,6 +98,32 @@ public sealed partial class StackOperations(
 
         return result.Success ? "ok" : $"error: {result.Message}";
     }
+
+    /// <summary>
+    /// `vitrine down`: stops the stack from the front to the back, one tier at a time, so nothing is cut off from
+    /// what it still needs — nginx first (no new requests), then the Web and API replicas (draining theirs), the
+    /// monitoring, PgBouncer, the replica, the primary, and the Redis servers last.
+    /// </summary>
+    private async Task<string> StopAllAsync(CancellationToken stoppingToken)
+    {
+        string[][] tiers =
+        [
+            ["nginx"], ["web-*"], ["api-*"],
+            ["prometheus", "nginx-exporter", "redis-exporter", "postgres-exporter", "postgres-replica-exporter"],
+            ["pgbouncer"], ["postgres-replica"], ["postgres"], ["redis-cache", "redis-durable"],
+        ];
+        foreach (var tier in tiers)
+        {
+            var resources = model.Resources.Where(r => tier.Any(name => name.EndsWith('*') ? r.Name.StartsWith(name[..^1], StringComparison.Ordinal) && !r.Name.EndsWith("-rebuilder", StringComparison.Ordinal) : r.Name == name));
+            LogStopping(logger, string.Join(", ", tier));
+            await Task.WhenAll(resources.Select(resource => commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, stoppingToken)));
+        }
+
+        return "ok";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping {Components}")]
+    private static partial void LogStopping(ILogger logger, string components);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restarting {Component} on request")]
     private static partial void LogRestart(ILogger logger, string component);

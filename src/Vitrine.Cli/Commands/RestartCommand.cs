@@ -29,32 +29,13 @@ public static class RestartCommand
         }
 
         var name = component == "lb" ? "nginx" : component;
-        var control = Path.Combine(layout.RunDirectory, "control");
-        Directory.CreateDirectory(control);
-        var request = Path.Combine(control, Guid.NewGuid().ToString("N") + ".request");
-        var response = Path.ChangeExtension(request, ".response");
-        await File.WriteAllTextAsync(request + ".tmp", name, cancellationToken);
-        File.Move(request + ".tmp", request); // the AppHost sees the request whole or not at all
-
         var deadline = DateTime.UtcNow + timeout;
         return await AnsiConsole.Status().StartAsync($"Restarting {name}…", async status =>
         {
-            while (!File.Exists(response))
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"[red]The AppHost did not answer within {timeout.TotalSeconds:0} s.[/]");
-                    return 1;
-                }
-
-                await Task.Delay(200, cancellationToken);
-            }
-
-            var answer = await File.ReadAllTextAsync(response, cancellationToken);
-            File.Delete(response);
+            var answer = await AppHostProcess.RequestAsync(layout, $"restart {name}", timeout, cancellationToken);
             if (answer != "ok")
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]Restart of {name} failed[/]: {answer}");
+                AnsiConsole.MarkupLineInterpolated($"[red]Restart of {name} failed[/]: {answer ?? "the AppHost did not answer in time"}");
                 return 1;
             }
 
