@@ -16,7 +16,7 @@ if (builder.BuildValidated() is not { } app)
 }
 
 app.UseServiceDefaults();
-app.UseStatusCodePagesWithReExecute("/status/{0}");
+app.UseFriendlyStatusPages();
 app.UseHtmlCacheHeaders();
 app.UseSession();
 app.UseAuthentication();

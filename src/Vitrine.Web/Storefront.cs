@@ -66,6 +66,27 @@ public static class Storefront
     }
 
     /// <summary>
+    /// An error status on a page request (a GET: 404, 400 from a bad query…) is answered with a page that says what
+    /// happened. Other methods keep the service defaults' problem+json: re-running a refused POST (no anti-forgery
+    /// token, say) through a page would only meet the same refusal again.
+    /// </summary>
+    public static WebApplication UseFriendlyStatusPages(this WebApplication app)
+    {
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.Use((context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
+            {
+                statusPages.Enabled = false;
+            }
+
+            return next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
     /// Pages are HTML that must be revalidated on every visit (`no-cache`), and `private` once a shopper has a
     /// session or a sign-in. Fingerprinted static assets keep their own year-long immutable header.
     /// </summary>
