@@ -28,6 +28,7 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapCartEndpoints();
 app.MapAccountEndpoints();
+app.MapAdminEndpoints();
 app.MapRazorComponents<App>();
 
 app.Run();
