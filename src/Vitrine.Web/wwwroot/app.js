@@ -22,6 +22,8 @@ function connectLiveOrders() {
             cell.className = `status status-${order.status}`;
         }
     };
+    // The API says "ready" once it listens; tests (and the curious) can see the stream is live.
+    source.addEventListener("ready", () => table.setAttribute("data-live", "connected"));
     source.addEventListener("order.status-changed", update);
     source.addEventListener("order.placed", update);
 }
