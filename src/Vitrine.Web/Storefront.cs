@@ -138,6 +138,8 @@ public sealed class AnonymousCatalogPolicy : IOutputCachePolicy
         context.ResponseExpirationTimeSpan = Lifetime;
         context.CacheVaryByRules.QueryKeys = "*";
         context.CacheVaryByRules.HeaderNames = HeaderNames.AcceptEncoding;
+        // A full page and its streamed (enhanced navigation) rendering are different bodies.
+        context.CacheVaryByRules.VaryByValues["enhanced"] = Components.StreamingRendering.IsEnhancedNavigation(context.HttpContext) ? "1" : "0";
         return ValueTask.CompletedTask;
     }
 

@@ -61,6 +61,12 @@ public static class WebAccounts
             options.IdleTimeout = TimeSpan.FromDays(7);
         });
 
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "vitrine.antiforgery";
+            options.Cookie.SecurePolicy = securePolicy;
+        });
+
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddScoped<SignedInUser>();
         return builder;
