@@ -28,12 +28,17 @@ public sealed class OpsViewTests(StorefrontFixture store)
         await prometheus.WaitUntilAsync(
             """sum by (job) (rate(http_server_request_duration_seconds_count{job=~"api|web"}[1m])) > 0""",
             result => result.GetArrayLength() == 2);
-        await page.ReloadAsync();
+        // The page's range query ends at its own "now" (whole seconds): reload until its window holds both series too.
+        var requests = page.Locator("figure.chart", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Requests per second" }) });
+        for (var attempt = 0; attempt < 60 && await requests.Locator("polyline").CountAsync() < 2; attempt++)
+        {
+            await page.WaitForTimeoutAsync(500);
+            await page.ReloadAsync();
+        }
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operations" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "api" })).ToContainTextAsync("up");
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "web" })).ToContainTextAsync("up");
-        var requests = page.Locator("figure.chart", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Requests per second" }) });
         await Expect(requests.Locator("polyline")).ToHaveCountAsync(2);
         await Expect(requests.Locator(".legend")).ToContainTextAsync("web:");
         await StorefrontFixture.ScreenshotAsync(page, "admin-ops");

@@ -61,10 +61,12 @@ public static class WebAccounts
             options.IdleTimeout = TimeSpan.FromDays(7);
         });
 
+        // Secure whenever the request came over TLS (behind the load balancer, X-Forwarded-Proto says so). Not "Always":
+        // antiforgery refuses to issue tokens at all on a plain-http request with that setting.
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "vitrine.antiforgery";
-            options.Cookie.SecurePolicy = securePolicy;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
         builder.Services.AddSingleton<TokenStore>();
