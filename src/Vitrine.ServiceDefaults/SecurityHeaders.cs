@@ -14,6 +14,11 @@ public static class SecurityHeaders
 
     public static WebApplicationBuilder AddVitrineSecurityHeaders(this WebApplicationBuilder builder, ServiceKind kind)
     {
+        // The Web shows product images from the API's /images/…: same origin behind the load balancer, or the
+        // origin in Api:PublicBaseUrl where there is none (tests).
+        var imageOrigin = Uri.TryCreate(builder.Configuration["Api:PublicBaseUrl"], UriKind.Absolute, out var publicBase)
+            ? publicBase.GetLeftPart(UriPartial.Authority)
+            : null;
         builder.Services.AddSecurityHeaderPolicies()
             .SetDefaultPolicy(policy => policy
                 .AddSeedHeaders()
@@ -24,7 +29,12 @@ public static class SecurityHeaders
                         csp.AddDefaultSrc().Self();
                         csp.AddScriptSrc().Self();
                         csp.AddStyleSrc().Self();
-                        csp.AddImgSrc().Self().Data();
+                        var images = csp.AddImgSrc().Self().Data();
+                        if (imageOrigin is not null)
+                        {
+                            images.From(imageOrigin);
+                        }
+
                         csp.AddConnectSrc().Self();
                         csp.AddFormAction().Self();
                         csp.AddBaseUri().Self();

@@ -1,9 +1,13 @@
 using Vitrine.ServiceDefaults;
+using Vitrine.Web;
+using Vitrine.Web.Accounts;
+using Vitrine.Web.Cart;
 using Vitrine.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ServiceKind.Web);
+builder.AddStorefront();
 builder.Services.AddRazorComponents();
 
 if (builder.BuildValidated() is not { } app)
@@ -12,9 +16,19 @@ if (builder.BuildValidated() is not { } app)
 }
 
 app.UseServiceDefaults();
+app.UseFriendlyStatusPages();
+app.UseHtmlCacheHeaders();
+app.UseSession();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseOutputCache();
 app.UseAntiforgery();
+
 app.MapDefaultEndpoints();
 app.MapStaticAssets();
+app.MapCartEndpoints();
+app.MapAccountEndpoints();
+app.MapAdminEndpoints();
 app.MapRazorComponents<App>();
 
 app.Run();

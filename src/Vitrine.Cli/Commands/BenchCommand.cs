@@ -24,7 +24,10 @@ public static class BenchCommand
         var scenarios = new Argument<string[]>("scenarios") { Description = $"Scenarios to run (default all): {string.Join(", ", AllScenarios)}", Arity = ArgumentArity.ZeroOrMore };
         var duration = new Option<int>("--duration") { Description = "Seconds per scenario", DefaultValueFactory = _ => 15 };
         var connections = new Option<int>("--connections") { Description = "Concurrent connections", DefaultValueFactory = _ => 32 };
-        var command = new Command("bench", "Benchmark the API: req/s, p50/p95/p99 and errors per scenario, written to bench/results/") { scenarios, duration, connections };
+        var command = new Command("bench", "Benchmark the API (default: req/s, p50/p95/p99 and errors per scenario) or, with `bench web`, the storefront in Lighthouse; results in bench/results/")
+        {
+            scenarios, duration, connections, WebBenchCommand.Create(),
+        };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(scenarios) is { Length: > 0 } chosen ? chosen : AllScenarios,
             parse.GetValue(duration),

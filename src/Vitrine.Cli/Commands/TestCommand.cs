@@ -12,6 +12,9 @@ namespace Vitrine.Cli.Commands;
 /// </summary>
 public static class TestCommand
 {
+    /// <summary>The browser tests drive Debian's Chromium through Playwright (no `playwright install`: no downloads).</summary>
+    public static readonly Prerequisite Chromium = new("Chromium (the browser tests drive it)", "chromium", () => File.Exists("/usr/bin/chromium"));
+
     public static Command Create()
     {
         var filter = new Option<string?>("--filter") { Description = "Run only the tests matching this dotnet test filter expression" };
@@ -23,7 +26,7 @@ public static class TestCommand
     private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python], cancellationToken))
+        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium], cancellationToken))
         {
             Console.WriteLine("0 passed, 1 failed");
             return 1;

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Vitrine.Data;
+using Vitrine.Data.Seeding;
+using Vitrine.Tests.Integration.Infrastructure;
+
+namespace Vitrine.Tests.Browser.Infrastructure;
+
+[CollectionDefinition(Name)]
+public sealed class StorefrontTests : ICollectionFixture<StorefrontFixture>
+{
+    public const string Name = "storefront";
+}
+
+/// <summary>
+/// The API (with the demo catalog) and the Web, each on Kestrel on a free port, over the run's one PostgreSQL and two
+/// Redis servers; and Playwright driving Debian's Chromium (/usr/bin/chromium), a fresh profile per browser.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
+public sealed class StorefrontFixture : IAsyncLifetime
+{
+    public const string Password = "correct horse battery";
+
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private readonly List<string> profiles = [];
+    private WebFactory? web;
+    private IPlaywright? playwright;
+
+    public CatalogApiFactory Api { get; } = new();
+
+    public WebFactory Web => web ?? throw new InvalidOperationException("not initialised");
+
+    /// <summary>The Web's address as a browser uses it (localhost: a secure context, so Secure cookies work over http).</summary>
+    public Uri BaseUrl { get; private set; } = default!;
+
+    public Uri ApiUrl { get; private set; } = default!;
+
+    public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
+
+    public async Task InitializeAsync()
+    {
+        await Api.InitializeAsync();
+        ApiUrl = Api.CreateClient().BaseAddress!;
+        web = new WebFactory(Api, ApiUrl);
+        var address = Web.CreateClient().BaseAddress!;
+        BaseUrl = new UriBuilder(address) { Host = "localhost" }.Uri;
+        playwright = await Playwright.CreateAsync();
+    }
+
+    /// <summary>A new browser with a fresh profile (no cookies); JavaScript on or off.</summary>
+    public async Task<IBrowserContext> NewBrowserAsync(bool javaScript = true)
+    {
+        var profile = Path.Combine(Path.GetTempPath(), "vitrine-browser-profiles", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(profile);
+        profiles.Add(profile);
+        var context = await playwright!.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+            JavaScriptEnabled = javaScript,
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return context;
+    }
+
+    /// <summary>An admin account made directly in the database (no endpoint creates admins).</summary>
+    public async Task<string> CreateAdminAsync()
+    {
+        var email = $"admin-{Guid.NewGuid():N}@example.com";
+        using var scope = Api.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<VitrineDbContext>();
+        await AdminAccount.EnsureAsync(db, email, BCrypt.Net.BCrypt.HashPassword(Password, 4), TimeProvider.System);
+        return email;
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        playwright?.Dispose();
+        if (web is not null)
+        {
+            await web.DisposeAsync();
+        }
+
+        await ((IAsyncLifetime)Api).DisposeAsync();
+        foreach (var profile in profiles)
+        {
+            try
+            {
+                Directory.Delete(profile, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Chromium may still be writing its profile as it exits; /tmp is swept anyway.
+            }
+        }
+    }
+
+    /// <summary>artifacts/test/screenshots in the checkout (kept with the test results), found from the test binaries.</summary>
+    private static string FindScreenshotDirectory()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Vitrine.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        var path = Path.Combine(directory?.FullName ?? Path.GetTempPath(), "artifacts", "test", "screenshots");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
