@@ -78,11 +78,16 @@ var migrate = builder.AddProject<Projects.Vitrine_Cli>("migrate", launchProfileN
     .WithEnvironment("ConnectionStrings__Postgres", stack.PostgresConnectionString())
     .WaitFor(postgres);
 
-// What every API and Web replica shares: its own fixed, unproxied port (nginx lists them), Production settings,
-// the stack's connection strings, and a start only once its dependencies are healthy and the migration has run.
-IResourceBuilder<ProjectResource> Replica(IResourceBuilder<ProjectResource> project, string name, int port) => project
+// What every API and Web replica shares: the published build (as production runs it: fingerprinted, precompressed
+// static assets), its own fixed, unproxied port (nginx lists them), Production settings, the stack's connection
+// strings, telemetry to the dashboard, and a start only once its dependencies are healthy and the migration has run.
+IResourceBuilder<ExecutableResource> Replica(string name, string published, string assembly, int port) => builder
+    .AddExecutable(name, "dotnet", published, Path.Combine(published, assembly))
     .WithHttpEndpoint(port: port, isProxied: false)
+    .WithEnvironment("ASPNETCORE_URLS", $"http://127.0.0.1:{Invariant(port)}")
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+    .WithEnvironment("OTEL_SERVICE_NAME", name)
+    .WithOtlpExporter()
     .WithEnvironment("ConnectionStrings__Postgres", stack.PgBouncerConnectionString())
     .WithEnvironment("ConnectionStrings__PostgresRead", stack.ReplicaConnectionString())
     .WithEnvironment("ConnectionStrings__Redis", redisCacheConnection)
@@ -98,7 +103,7 @@ IResourceBuilder<ProjectResource> Replica(IResourceBuilder<ProjectResource> proj
 for (var index = 1; index <= stack.ApiReplicas; index++)
 {
     var name = $"api-{index}";
-    Replica(builder.AddProject<Projects.Vitrine_Api>(name, launchProfileName: null), name, stack.ApiBasePort + index - 1)
+    Replica(name, stack.PublishedApi, "Vitrine.Api.dll", stack.ApiBasePort + index - 1)
         .WithEnvironment("Jwt__SigningKey", stack.ReadSecret("jwt-signing-key"))
         .WithEnvironment("RateLimiting__ApiReplicas", Invariant(stack.ApiReplicas))
         .WithEnvironment("Mail__PickupDirectory", stack.Directory("mail"))
@@ -109,7 +114,7 @@ for (var index = 1; index <= stack.ApiReplicas; index++)
 for (var index = 1; index <= stack.WebReplicas; index++)
 {
     var name = $"web-{index}";
-    Replica(builder.AddProject<Projects.Vitrine_Web>(name, launchProfileName: null), name, stack.WebBasePort + index - 1)
+    Replica(name, stack.PublishedWeb, "Vitrine.Web.dll", stack.WebBasePort + index - 1)
         // The Web reaches the API over HTTP through nginx's internal listener (least_conn over every API replica).
         .WithEnvironment("Api__BaseUrl", $"http://127.0.0.1:{Invariant(stack.InternalApiPort)}")
         .WithEnvironment("Ops__PrometheusUrl", $"http://127.0.0.1:{Invariant(stack.PrometheusPort)}");

@@ -63,6 +63,11 @@ public sealed class StackSettings
 
     public string LogsDirectory => Path.Combine(StateDirectory, "logs");
 
+    /// <summary>`up` publishes the API and the Web here (Release), per stack, so a build elsewhere never swaps them.</summary>
+    public string PublishedApi => Path.Combine(StateDirectory, "publish", "api");
+
+    public string PublishedWeb => Path.Combine(StateDirectory, "publish", "web");
+
     /// <summary>`vitrine restart` drops requests here; the AppHost answers beside them.</summary>
     public string ControlDirectory => Path.Combine(StateDirectory, "run", "control");
 

@@ -64,13 +64,22 @@ public static class UpCommand
         }
 
         await StackConfig.WriteAllAsync(layout, topology, secrets, cancellationToken);
-        var build = await AnsiConsole.Status().StartAsync("Building the stack (Release)…", _ =>
-            Shell.RunAsync("dotnet", ["build", Path.Combine("src", "Vitrine.AppHost", "Vitrine.AppHost.csproj"), "-c", "Release", "--nologo", "-v", "q"], layout.RepositoryRoot, cancellationToken: cancellationToken));
-        if (!build.Succeeded)
+        // The AppHost (with the migrate step) is built; the API and the Web are published, as production runs them.
+        (string Step, string[] Arguments)[] steps =
+        [
+            ("Building the stack (Release)…", ["build", Path.Combine("src", "Vitrine.AppHost", "Vitrine.AppHost.csproj"), "-c", "Release", "--nologo", "-v", "q"]),
+            ("Publishing the API (Release)…", ["publish", Path.Combine("src", "Vitrine.Api", "Vitrine.Api.csproj"), "-c", "Release", "-o", Path.Combine(layout.StateDirectory, "publish", "api"), "--nologo", "-v", "q"]),
+            ("Publishing the Web (Release)…", ["publish", Path.Combine("src", "Vitrine.Web", "Vitrine.Web.csproj"), "-c", "Release", "-o", Path.Combine(layout.StateDirectory, "publish", "web"), "--nologo", "-v", "q"]),
+        ];
+        foreach (var (step, arguments) in steps)
         {
-            AnsiConsole.WriteLine(build.Output);
-            AnsiConsole.MarkupLine("[red]Build failed.[/]");
-            return 1;
+            var build = await AnsiConsole.Status().StartAsync(step, _ => Shell.RunAsync("dotnet", arguments, layout.RepositoryRoot, cancellationToken: cancellationToken));
+            if (!build.Succeeded)
+            {
+                AnsiConsole.WriteLine(build.Output);
+                AnsiConsole.MarkupLineInterpolated($"[red]{step.TrimEnd('…')} failed.[/]");
+                return 1;
+            }
         }
 
         var pid = await AppHostProcess.StartAsync(layout, topology, cancellationToken);

@@ -45,6 +45,12 @@ public static partial class StackConfig
     {
         Directory.CreateDirectory(layout.ConfigDirectory);
         Directory.CreateDirectory(layout.LogsDirectory);
+        // nginx's caches start empty with every `up`: what they hold belongs to the previous build of the replicas.
+        if (Directory.Exists(NginxCacheDirectory(layout)))
+        {
+            Directory.Delete(NginxCacheDirectory(layout), recursive: true);
+        }
+
         Directory.CreateDirectory(NginxCacheDirectory(layout));
         Directory.CreateDirectory(Path.Combine(layout.StateDirectory, "prometheus"));
         EnsureTlsPair(layout);
