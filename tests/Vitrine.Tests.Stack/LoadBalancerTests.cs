@@ -28,21 +28,29 @@ public sealed class BalancedTopology : IAsyncLifetime
     public async Task DisposeAsync() => await Cli.RunAsync("down", "--purge");
 
     /// <summary>A client of the public load balancer: HTTP/2 over TLS, trusting exactly the stack's self-signed certificate.</summary>
-    public HttpClient PublicClient(bool http2 = true)
+    public PublicHttpClient PublicClient(bool http2 = true, CookieContainer? cookies = null)
     {
         using var expected = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Cli.StateDirectory, "tls", "cert.pem")));
         var thumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
-        return new HttpClient(new SocketsHttpHandler
+        return new PublicHttpClient(new SocketsHttpHandler
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == thumbprint },
             AllowAutoRedirect = false,
-        })
+            UseCookies = cookies is not null,
+            CookieContainer = cookies ?? new CookieContainer(),
+        }, cookies)
         {
             BaseAddress = new Uri(Site),
             DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
     }
+}
+
+/// <summary>An HttpClient of the public load balancer, with its cookies when it keeps them.</summary>
+public sealed class PublicHttpClient(HttpMessageHandler handler, CookieContainer? cookies) : HttpClient(handler)
+{
+    public CookieContainer? Cookies { get; } = cookies;
 }
 
 /// <summary>The seed's topology end to end: nginx in front, replicas interchangeable, PgBouncer, the read replica.</summary>
@@ -127,6 +135,35 @@ public sealed class LoadBalancerTests(BalancedTopology stack) : IClassFixture<Ba
         foreach (var replica in stack.Components.Where(c => c.Kind == "api"))
         {
             log.ShouldContain($"\"upstream\":\"{new Uri(replica.Url).Authority}\"", customMessage: replica.Name);
+        }
+    }
+
+    [Fact]
+    public async Task A_web_sign_in_through_nginx_is_honoured_by_every_web_replica()
+    {
+        using var api = stack.PublicClient();
+        var email = $"web-{Guid.NewGuid():N}@example.com";
+        (await api.PostAsJsonAsync(new Uri("/api/v1/auth/register", UriKind.Relative), new { email, password = "correct horse battery", name = "Shopper" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        using var browser = stack.PublicClient(cookies: new CookieContainer());
+        var form = await browser.GetStringAsync(new Uri("/login", UriKind.Relative));
+        var fields = System.Text.RegularExpressions.Regex.Matches(form, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")
+            .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        fields["Input.Email"] = email;
+        fields["Input.Password"] = "correct horse battery";
+        using var signIn = await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(fields));
+        signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect, await signIn.Content.ReadAsStringAsync());
+
+        // The session cookie (Data Protection keys in the durable Redis) opens the account on every Web replica.
+        var cookies = string.Join("; ", browser.Cookies!.GetAllCookies().Select(c => $"{c.Name}={c.Value}"));
+        foreach (var replica in stack.Components.Where(c => c.Kind == "web"))
+        {
+            using var direct = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(replica.Url) };
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/account/orders", UriKind.Relative));
+            request.Headers.Add("Cookie", cookies);
+            using var orders = await direct.SendAsync(request);
+            orders.StatusCode.ShouldBe(HttpStatusCode.OK, replica.Name);
         }
     }
 
