@@ -9,9 +9,11 @@ using Npgsql;
 
 namespace Vitrine.Tests.Stack;
 
-/// <summary>One stack of two API and two Web replicas behind nginx, shared by the load-balancer tests.</summary>
+/// <summary>One stack of two API and two Web replicas behind nginx, shared by the load-balancer and storefront tests.</summary>
 public sealed class BalancedTopology : IAsyncLifetime
 {
+    public const string Collection = "balanced stack";
+
     public VitrineCli Cli { get; } = new();
 
     public List<StackComponent> Components { get; private set; } = [];
@@ -47,6 +49,9 @@ public sealed class BalancedTopology : IAsyncLifetime
     }
 }
 
+[CollectionDefinition(BalancedTopology.Collection)]
+public sealed class BalancedTopologyGroup : ICollectionFixture<BalancedTopology>;
+
 /// <summary>An HttpClient of the public load balancer, with its cookies when it keeps them.</summary>
 public sealed class PublicHttpClient(HttpMessageHandler handler, CookieContainer? cookies) : HttpClient(handler)
 {
@@ -54,7 +59,8 @@ public sealed class PublicHttpClient(HttpMessageHandler handler, CookieContainer
 }
 
 /// <summary>The seed's topology end to end: nginx in front, replicas interchangeable, PgBouncer, the read replica.</summary>
-public sealed class LoadBalancerTests(BalancedTopology stack) : IClassFixture<BalancedTopology>
+[Collection(BalancedTopology.Collection)]
+public sealed class LoadBalancerTests(BalancedTopology stack)
 {
     [Fact]
     public void Status_lists_every_component_healthy()

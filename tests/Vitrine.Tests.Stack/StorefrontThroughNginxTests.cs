@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Vitrine.Tests.Stack;
+
+/// <summary>
+/// The storefront as a shopper meets it: Debian's Chromium through nginx (HTTP/2, TLS) to two Web replicas that call
+/// two API replicas, with JavaScript on and off. The browser suite covers each page in depth against single hosts;
+/// this proves the same journey survives the load balancer and a different replica on every request.
+/// </summary>
+[Collection(BalancedTopology.Collection)]
+public sealed partial class StorefrontThroughNginxTests(BalancedTopology stack)
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_shopper_registers_searches_buys_and_finds_the_order_through_the_load_balancer(bool javaScript)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright, javaScript);
+        var page = browser.Pages[0];
+        var email = $"nginx-{Guid.NewGuid():N}@example.com";
+
+        var home = await page.GotoAsync("/");
+        home!.Status.ShouldBe(200);
+        (await home.HeaderValueAsync("strict-transport-security")).ShouldNotBeNull();
+
+        await page.GotoAsync("/register");
+        await page.GetByLabel("Name").FillAsync("Nginx Shopper");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out Nginx Shopper" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search products" }).FillAsync("lamp");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Results for “lamp”" })).ToBeVisibleAsync();
+        var first = page.Locator(".product-card a").First;
+        var name = (await first.Locator("h3").TextContentAsync())!.Trim();
+        await first.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Check out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+        await Expect(page.GetByText(Placed())).ToBeVisibleAsync();
+        await Expect(page.Locator("tr[data-order-id]").First).ToContainTextAsync(name);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(stack.Cli.RepositoryRoot, "artifacts", "test", "screenshots", $"nginx-orders-js-{(javaScript ? "on" : "off")}.png"), FullPage = true });
+
+        // Every page went through nginx, which spread them over both Web replicas.
+        var log = await File.ReadAllTextAsync(Path.Combine(stack.Cli.StateDirectory, "logs", "nginx-access.log"));
+        foreach (var replica in stack.Components.Where(c => c.Kind == "web"))
+        {
+            log.ShouldContain($"\"upstream\":\"{new Uri(replica.Url).Authority}\"", customMessage: replica.Name);
+        }
+    }
+
+    private async Task<IBrowserContext> LaunchAsync(IPlaywright playwright, bool javaScript)
+    {
+        var profile = Directory.CreateTempSubdirectory("vitrine-stack-chromium-").FullName;
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+            JavaScriptEnabled = javaScript,
+            BaseURL = stack.Site,
+            IgnoreHTTPSErrors = true, // the stack's self-signed certificate
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return context;
+    }
+
+    [GeneratedRegex(@"Order #\d+ is placed")]
+    private static partial Regex Placed();
+}
