@@ -22,6 +22,10 @@ public static class Storefront
 
     public static WebApplicationBuilder AddStorefront(this WebApplicationBuilder builder)
     {
+        // The local stack runs build output (not `dotnet publish`) in Production: without this, MapStaticAssets finds
+        // neither blazor.web.js (it lives in a NuGet package) nor the built assets. A published app has no runtime
+        // manifest, and this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddTransient<ForwardedClientAddress>();
