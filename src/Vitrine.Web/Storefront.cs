@@ -26,6 +26,9 @@ public static class Storefront
         // neither blazor.web.js (it lives in a NuGet package) nor the built assets. A published app has no runtime
         // manifest, and this does nothing there.
         builder.WebHost.UseStaticWebAssets();
+        // …and keep the manifest's own cache headers there (immutable for a year for fingerprinted URLs, which change
+        // whenever the content does; no-cache for the rest), instead of the development mode's no-cache everywhere.
+        builder.Configuration["EnableStaticAssetsDevelopmentCaching"] = "true";
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddTransient<ForwardedClientAddress>();

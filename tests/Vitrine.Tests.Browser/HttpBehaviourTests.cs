@@ -73,6 +73,7 @@ public sealed partial class HttpBehaviourTests(StorefrontFixture store)
             request.Headers.AcceptEncoding.ParseAdd("gzip");
             using var response = await client.SendAsync(request);
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            response.Headers.CacheControl!.ToString().ShouldContain("immutable"); // fingerprinted: cached for a year
             total += (await response.Content.ReadAsByteArrayAsync()).Length;
         }
 
