@@ -47,6 +47,10 @@ public sealed class StorefrontFixture : IAsyncLifetime
         var address = Web.CreateClient().BaseAddress!;
         BaseUrl = new UriBuilder(address) { Host = "localhost" }.Uri;
         playwright = await Playwright.CreateAsync();
+
+        // Assertions wait for the page to get there; generous, because `vitrine test` runs every suite at once on
+        // a small machine. Passing never depends on it being quick.
+        Assertions.SetDefaultExpectTimeout(30_000);
     }
 
     /// <summary>A new browser with a fresh profile (no cookies); JavaScript on or off.</summary>
