@@ -35,9 +35,10 @@ public static class TestCommand
             return 1;
         }
 
-        // Test peers that Debian does not package (s3rver, an S3-compatible server), pinned by tests/tools/package-lock.json.
+        // Test peers that Debian does not package (s3rver, an S3-compatible server; axe-core, the browser tests'
+        // accessibility engine), pinned by tests/tools/package-lock.json.
         var tools = Path.Combine(layout.RepositoryRoot, "tests", "tools");
-        if (!Directory.Exists(Path.Combine(tools, "node_modules", "s3rver")))
+        if (new[] { "s3rver", "axe-core" }.Any(package => !Directory.Exists(Path.Combine(tools, "node_modules", package))))
         {
             AnsiConsole.MarkupLine("[bold]Installing test tools[/] (npm ci in tests/tools)…");
             var npm = await Shell.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tools, cancellationToken: cancellationToken);
