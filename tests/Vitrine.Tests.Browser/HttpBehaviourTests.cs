@@ -81,6 +81,23 @@ public sealed partial class HttpBehaviourTests(StorefrontFixture store)
         total.ShouldBeLessThan(100 * 1024); // …and everything together stays far under the seed's 200 KB
     }
 
+    [Fact]
+    public async Task Pages_stream_their_data_only_to_enhanced_navigation_and_arrive_whole_otherwise()
+    {
+        using var client = NewClient();
+        var path = new Uri($"/products?q=lamp&stream={Guid.NewGuid():N}", UriKind.Relative);
+
+        var whole = await client.GetStringAsync(path);
+        using var enhanced = new HttpRequestMessage(HttpMethod.Get, path);
+        enhanced.Headers.TryAddWithoutValidation("Accept", "text/html; blazor-enhanced-nav=on");
+        var streamed = await (await client.SendAsync(enhanced)).Content.ReadAsStringAsync();
+
+        // Without the script, streamed updates (<blazor-ssr> templates) would never be shown: a full load has none.
+        whole.ShouldNotContain("<blazor-ssr");
+        whole.ShouldContain("product-card");
+        streamed.ShouldContain("<blazor-ssr");
+    }
+
     private HttpClient NewClient() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = store.BaseUrl };
 
