@@ -41,7 +41,16 @@ public static class Storefront
         builder.Services.AddHttpClient<VitrineApi>(ConfigureApiClient)
             .AddHttpMessageHandler<ForwardedClientAddress>()
             .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
+            .AddStandardResilienceHandler(options =>
+            {
+                options.Retry.DisableForUnsafeHttpMethods();
+                // A shopper is waiting on the page: retry quickly and give up within seconds (the defaults back off
+                // 2 s, 4 s, 8 s and allow 30 s), so an API outage becomes a clear "unavailable" page, not a hang.
+                options.Retry.MaxRetryAttempts = 2;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
+            });
         builder.Services.AddHttpClient(EventStreamClient, (services, http) =>
             {
                 ConfigureApiClient(services, http);

@@ -98,6 +98,22 @@ public sealed partial class HttpBehaviourTests(StorefrontFixture store)
         streamed.ShouldContain("<blazor-ssr");
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/products?q=lamp")]
+    [InlineData("/products/1")]
+    public async Task When_the_API_is_unreachable_pages_say_so_with_a_503_never_a_500(string path)
+    {
+        var nowhere = new Uri($"http://127.0.0.1:{PrometheusServer.FreePort()}/");
+        await using var web = new WebFactory(store.Api, nowhere);
+        using var client = new HttpClient { BaseAddress = web.CreateClient().BaseAddress };
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("temporarily unavailable");
+    }
+
     private HttpClient NewClient() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = store.BaseUrl };
 
