@@ -18,6 +18,9 @@ public static class TestCommand
     /// <summary>The ops view's browser test reads metrics from a real Prometheus scraping the test replicas.</summary>
     public static readonly Prerequisite Prometheus = new("Prometheus (the ops view's browser test)", "prometheus", () => Prerequisites.OnPath("prometheus"));
 
+    /// <summary>The npm packages of tests/tools whose absence means `npm ci` must run there.</summary>
+    private static readonly string[] TestToolPackages = ["s3rver", "axe-core"];
+
     public static Command Create()
     {
         var filter = new Option<string?>("--filter") { Description = "Run only the tests matching this dotnet test filter expression" };
@@ -38,7 +41,7 @@ public static class TestCommand
         // Test peers that Debian does not package (s3rver, an S3-compatible server; axe-core, the browser tests'
         // accessibility engine), pinned by tests/tools/package-lock.json.
         var tools = Path.Combine(layout.RepositoryRoot, "tests", "tools");
-        if (new[] { "s3rver", "axe-core" }.Any(package => !Directory.Exists(Path.Combine(tools, "node_modules", package))))
+        if (TestToolPackages.Any(package => !Directory.Exists(Path.Combine(tools, "node_modules", package))))
         {
             AnsiConsole.MarkupLine("[bold]Installing test tools[/] (npm ci in tests/tools)…");
             var npm = await Shell.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tools, cancellationToken: cancellationToken);
