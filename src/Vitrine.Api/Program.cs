@@ -6,6 +6,7 @@ using Vitrine.Api.Events;
 using Vitrine.Api.Images;
 using Vitrine.Api.Jobs;
 using Vitrine.Api.Orders;
+using Vitrine.Api.Replication;
 using Vitrine.Api.Security;
 using Vitrine.ServiceDefaults;
 
@@ -17,6 +18,7 @@ builder.AddAccounts();
 builder.AddVitrineRateLimiting();
 builder.AddCatalogCache();
 builder.AddProductImages();
+builder.AddReplicaReads();
 builder.AddOrders();
 builder.AddJobs();
 builder.AddEvents();
@@ -32,6 +34,7 @@ if (builder.BuildValidated() is not { } app)
 app.UseServiceDefaults();
 app.UsePrivateResponsesForCredentials();
 app.UseAuthentication();
+app.UseReadYourWrites();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.MapDefaultEndpoints();

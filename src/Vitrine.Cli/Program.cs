@@ -13,6 +13,8 @@ var root = new RootCommand("Vitrine: a storefront platform. `vitrine up` starts 
     UpCommand.Create(),
     DownCommand.Create(),
     StatusCommand.Create(),
+    LogsCommand.Create(),
+    RestartCommand.Create(),
     TestCommand.Create(),
     MigrateCommand.Create(),
     SeedCommand.Create(),

@@ -35,6 +35,7 @@ public static class DataServiceCollectionExtensions
 
         builder.Services.AddDbContextPool<VitrineDbContext>((sp, options) =>
             VitrineDataSource.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<ReadReplicaDatabase>();
 
         return builder;
     }
@@ -65,8 +66,17 @@ public static class VitrineDataSource
         return builder.Build();
     }
 
-    public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
-        options.UseNpgsql(dataSource, npgsql => npgsql.EnableRetryOnFailure(3))
+    /// <param name="retryOnFailure">
+    /// Retry transient failures (the primary); off for the read replica, whose callers fall back to the primary instead.
+    /// </param>
+    public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource, bool retryOnFailure = true) =>
+        options.UseNpgsql(dataSource, npgsql =>
+            {
+                if (retryOnFailure)
+                {
+                    npgsql.EnableRetryOnFailure(3);
+                }
+            })
             .UseSnakeCaseNamingConvention()
             // Failed commands are often expected (a unique e-mail, a missing partition) and handled by the caller;
             // the ones that are not reach the global exception handler, which logs them once, as errors.

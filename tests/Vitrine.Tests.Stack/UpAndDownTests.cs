@@ -23,13 +23,14 @@ public sealed class UpAndDownTests : IAsyncLifetime
     [Fact]
     public async Task Up_serves_the_catalog_down_stops_everything_and_the_next_up_keeps_the_data()
     {
-        var (exit, output) = await cli.RunAsync("up", "--timeout", "300");
+        var (exit, output) = await cli.RunAsync("up", "--api", "1", "--web", "1", "--timeout", "300");
         exit.ShouldBe(0, output);
         output.ShouldContain("admin@vitrine.local");
 
         var status = await StatusAsync();
         status.ShouldAllBe(component => component.Healthy, JsonSerializer.Serialize(status));
-        status.Select(c => c.Kind).ShouldBe(["postgres", "redis-cache", "redis-durable", "api", "web", "dashboard"], ignoreOrder: true);
+        status.Select(c => c.Kind).ShouldBe(
+            ["postgres", "postgres-replica", "pgbouncer", "redis-cache", "redis-durable", "api", "web", "lb", "prometheus", "dashboard"], ignoreOrder: true);
         status.ShouldAllBe(component => component.Pid > 0);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cli.Port("VITRINE_API_PORT")}") };
@@ -58,7 +59,7 @@ public sealed class UpAndDownTests : IAsyncLifetime
         exit.ShouldBe(0, output);
         cli.LiveProcesses().ShouldBeEmpty();
 
-        (exit, output) = await cli.RunAsync("up", "--timeout", "300");
+        (exit, output) = await cli.RunAsync("up", "--api", "1", "--web", "1", "--timeout", "300");
         exit.ShouldBe(0, output);
         output.ShouldNotContain("shown once");
         (await File.ReadAllTextAsync(Path.Combine(cli.StateDirectory, "secrets", "admin.json"))).ShouldBe(admin);
@@ -80,7 +81,7 @@ public sealed class UpAndDownTests : IAsyncLifetime
         var locked = new VitrineCli(lockedParent: true);
         try
         {
-            var (exit, output) = await locked.RunAsync("up", "--timeout", "300");
+            var (exit, output) = await locked.RunAsync("up", "--api", "1", "--web", "1", "--timeout", "300");
             exit.ShouldBe(0, output);
             var link = new DirectoryInfo(Path.Combine(locked.StateDirectory, "postgres"));
             link.LinkTarget.ShouldNotBeNull();
@@ -113,27 +114,7 @@ public sealed class UpAndDownTests : IAsyncLifetime
         output.ShouldContain("VITRINE_POSTGRES_PORT");
     }
 
-    private async Task<List<Component>> StatusAsync()
-    {
-        var (exit, output) = await cli.RunAsync("status", "--json");
-        exit.ShouldBe(0, output);
-        var json = output[output.IndexOf('{', StringComparison.Ordinal)..];
-        return JsonDocument.Parse(json).RootElement.GetProperty("components").EnumerateArray()
-            .Select(c => new Component(
-                c.GetProperty("name").GetString()!,
-                c.GetProperty("kind").GetString()!,
-                c.GetProperty("pid").ValueKind == JsonValueKind.Number ? c.GetProperty("pid").GetInt32() : 0,
-                c.GetProperty("url").GetString()!,
-                c.GetProperty("healthy").GetBoolean()))
-            .ToList();
-    }
+    private Task<List<StackComponent>> StatusAsync() => cli.StatusAsync();
 
-    private static string ToNpgsql(string url)
-    {
-        var uri = new Uri(url);
-        var credentials = uri.UserInfo.Split(':');
-        return $"Host={uri.Host};Port={uri.Port};Username={credentials[0]};Password={credentials[1]};Database={uri.AbsolutePath.TrimStart('/')};Pooling=false";
-    }
-
-    private sealed record Component(string Name, string Kind, int Pid, string Url, bool Healthy);
+    private static string ToNpgsql(string url) => VitrineCli.ToNpgsql(url);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 
 namespace Vitrine.Tests.Stack;
 
@@ -12,11 +13,16 @@ namespace Vitrine.Tests.Stack;
 /// </summary>
 public sealed class VitrineCli
 {
-    private static readonly string[] PortVariables =
+    /// <summary>Every port setting, with how many consecutive ports it starts (replicas and exporters take a range).</summary>
+    private static readonly (string Variable, int Count)[] PortVariables =
     [
-        "VITRINE_POSTGRES_PORT", "VITRINE_REDIS_CACHE_PORT", "VITRINE_REDIS_DURABLE_PORT",
-        "VITRINE_DASHBOARD_PORT", "VITRINE_OTLP_PORT", "VITRINE_API_PORT", "VITRINE_WEB_PORT",
+        ("VITRINE_POSTGRES_PORT", 1), ("VITRINE_POSTGRES_REPLICA_PORT", 1), ("VITRINE_PGBOUNCER_PORT", 1),
+        ("VITRINE_REDIS_CACHE_PORT", 1), ("VITRINE_REDIS_DURABLE_PORT", 1), ("VITRINE_DASHBOARD_PORT", 1), ("VITRINE_OTLP_PORT", 1),
+        ("VITRINE_HTTPS_PORT", 1), ("VITRINE_HTTP_PORT", 1), ("VITRINE_NGINX_STATUS_PORT", 1), ("VITRINE_INTERNAL_API_PORT", 1),
+        ("VITRINE_PROMETHEUS_PORT", 1), ("VITRINE_EXPORTER_PORT", 4), ("VITRINE_API_PORT", 4), ("VITRINE_WEB_PORT", 4),
     ];
+
+    private static int nextPort = 20000 + (System.Environment.ProcessId % 200 * 100);
 
     /// <param name="lockedParent">Put the state directory inside a directory only root may enter (like a checkout under /root).</param>
     public VitrineCli(bool lockedParent = false)
@@ -31,9 +37,9 @@ public sealed class VitrineCli
         }
 
         StateDirectory = Path.Combine(parent, Guid.NewGuid().ToString("N")[..12]);
-        foreach (var variable in PortVariables)
+        foreach (var (variable, count) in PortVariables)
         {
-            Environment[variable] = FreePort().ToString(CultureInfo.InvariantCulture);
+            Environment[variable] = FreePorts(count).ToString(CultureInfo.InvariantCulture);
         }
 
         Environment["VITRINE_STATE_DIR"] = StateDirectory;
@@ -76,6 +82,30 @@ public sealed class VitrineCli
         return (process.ExitCode, output.ToString());
     }
 
+    /// <summary>`status --json`, parsed.</summary>
+    public async Task<List<StackComponent>> StatusAsync()
+    {
+        var (exit, output) = await RunAsync("status", "--json");
+        exit.ShouldBe(0, output);
+        var json = output[output.IndexOf('{', StringComparison.Ordinal)..];
+        return JsonDocument.Parse(json).RootElement.GetProperty("components").EnumerateArray()
+            .Select(c => new StackComponent(
+                c.GetProperty("name").GetString()!,
+                c.GetProperty("kind").GetString()!,
+                c.GetProperty("pid").ValueKind == JsonValueKind.Number ? c.GetProperty("pid").GetInt32() : 0,
+                c.GetProperty("url").GetString()!,
+                c.GetProperty("healthy").GetBoolean()))
+            .ToList();
+    }
+
+    /// <summary>A psql URI from `status --json` as an Npgsql connection string.</summary>
+    public static string ToNpgsql(string url)
+    {
+        var uri = new Uri(url);
+        var credentials = uri.UserInfo.Split(':');
+        return $"Host={uri.Host};Port={uri.Port};Username={credentials[0]};Password={credentials[1]};Database={uri.AbsolutePath.TrimStart('/')};Pooling=false";
+    }
+
     /// <summary>Processes tagged with this stack's state directory (inherited from the AppHost) or naming it.</summary>
     public IReadOnlyList<string> LiveProcesses()
     {
@@ -110,11 +140,31 @@ public sealed class VitrineCli
         return found;
     }
 
-    private static int FreePort()
+    /// <summary>The first of <paramref name="count"/> consecutive free ports, from a range no other test run uses.</summary>
+    private static int FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var first = Interlocked.Add(ref nextPort, count) - count;
+            if (Enumerable.Range(first, count).All(IsFree))
+            {
+                return first;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static string FindRepositoryRoot()
@@ -128,3 +178,5 @@ public sealed class VitrineCli
         return directory?.FullName ?? throw new InvalidOperationException("Vitrine.slnx not found above the test binaries.");
     }
 }
+
+public sealed record StackComponent(string Name, string Kind, int Pid, string Url, bool Healthy);

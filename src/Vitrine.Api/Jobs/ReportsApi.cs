@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Accepted<ReportStatus>, ValidationProblem>> RequestSalesReport(
-        SalesReportRequest request, IBackgroundJobClient jobs, IOptions<JobOptions> options, [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
+        SalesReportRequest request, ClaimsPrincipal principal, IBackgroundJobClient jobs, IOptions<JobOptions> options, [FromKeyedServices(RedisConnections.Durable)] IConnectionMultiplexer redis)
     {
         if (request.To < request.From || request.To.DayNumber - request.From.DayNumber > 3 * 366)
         {
@@ -43,7 +44,8 @@ public static class ReportsApi
 
         var id = Guid.NewGuid();
         await redis.GetDatabase().StringSetAsync(SalesReport.StateKey(options.Value, id), "queued", SalesReport.KeptFor);
-        jobs.Enqueue<SalesReport>(report => report.BuildAsync(id, request.From, request.To, CancellationToken.None));
+        var requestedBy = principal.UserId();
+        jobs.Enqueue<SalesReport>(report => report.BuildAsync(id, request.From, request.To, requestedBy, CancellationToken.None));
         return TypedResults.Accepted($"/api/v1/admin/reports/{id}", new ReportStatus(id, "queued"));
     }
 

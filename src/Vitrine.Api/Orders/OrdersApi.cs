@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -141,11 +142,11 @@ public static class OrdersApi
         }
 
         var userId = principal.UserId();
-        return TypedResults.Ok(await queries.PageAsync(o => o.UserId == userId, after, pageSize, cancellationToken));
+        return TypedResults.Ok(await queries.PageAsync(userId, o => o.UserId == userId, after, pageSize, cancellationToken));
     }
 
     public static async Task<Results<Ok<OrderPage>, ValidationProblem>> AllOrders(
-        OrderQueries queries, CancellationToken cancellationToken,
+        ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken,
         [AllowedValues(null, OrderStatus.Pending, OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Cancelled)] string? status = null,
         [Range(1, long.MaxValue)] long? userId = null,
         [Range(1, 100)] int pageSize = 20,
@@ -157,20 +158,21 @@ public static class OrdersApi
         }
 
         return TypedResults.Ok(await queries.PageAsync(
+            principal.UserId(),
             o => (status == null || o.Status == status) && (userId == null || o.UserId == userId), after, pageSize, cancellationToken));
     }
 
     public static async Task<Results<Ok<OrderResponse>, NotFound>> GetOrder(long id, ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken)
     {
-        var order = await VisibleOrderAsync(id, principal, queries, cancellationToken);
-        return order is null ? TypedResults.NotFound() : TypedResults.Ok(OrderResponse.From(order));
+        var order = await queries.ReadAsync(principal.UserId(), id, cancellationToken);
+        return IsVisible(order, principal) ? TypedResults.Ok(OrderResponse.From(order)) : TypedResults.NotFound();
     }
 
     public static async Task<Results<Ok<OrderResponse>, NotFound, ProblemHttpResult>> CancelOrder(
         long id, ClaimsPrincipal principal, OrderQueries queries, OrderStatusChanges changes, CancellationToken cancellationToken)
     {
-        var order = await VisibleOrderAsync(id, principal, queries, cancellationToken);
-        if (order is null)
+        var order = await queries.FindAsync(id, cancellationToken);
+        if (!IsVisible(order, principal))
         {
             return TypedResults.NotFound();
         }
@@ -196,12 +198,9 @@ public static class OrdersApi
             : TypedResults.Ok(OrderResponse.From(moved));
     }
 
-    /// <summary>The order if the caller owns it or is an admin; otherwise null, so others get the same 404 as for no order.</summary>
-    private static async Task<Order?> VisibleOrderAsync(long id, ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken)
-    {
-        var order = await queries.FindAsync(id, cancellationToken);
-        return order is not null && (order.UserId == principal.UserId() || principal.IsInRole(Roles.Admin)) ? order : null;
-    }
+    /// <summary>Whether the caller owns the order or is an admin; others get the same 404 as for no order.</summary>
+    private static bool IsVisible([NotNullWhen(true)] Order? order, ClaimsPrincipal principal) =>
+        order is not null && (order.UserId == principal.UserId() || principal.IsInRole(Roles.Admin));
 
     private static bool TryCursor(string? text, out OrderCursor? cursor, out ValidationProblem? invalid)
     {

@@ -16,7 +16,7 @@ namespace Vitrine.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    private static readonly string[] AllScenarios = ["ceiling", "product", "list", "search", "login", "place", "mine", "limiter"];
+    private static readonly string[] AllScenarios = ["ceiling", "product", "list", "search", "login", "place", "mine", "limiter", "database"];
     private static readonly string[] ErrorCounters = ["connectErrors", "readErrors", "writeErrors", "statusErrors", "timeouts"];
 
     public static Command Create()
@@ -86,11 +86,19 @@ public static class BenchCommand
         var tokensWritten = false;
         foreach (var scenario in scenarios)
         {
-            var variants = scenario == "limiter" ? new[] { "InProcess", "Redis" } : ["InProcess"];
+            // limiter: the general rate limiter in process or in Redis; database: the uncached order history read
+            // straight from the primary, through PgBouncer (transaction pooling), or from the streaming replica.
+            var variants = scenario switch
+            {
+                "limiter" => new[] { "InProcess", "Redis" },
+                "database" => ["Direct", "PgBouncer", "Replica"],
+                _ => ["InProcess"],
+            };
             foreach (var variant in variants)
             {
-                await using var api = await BenchApi.StartAsync(layout, secrets, generalStore: variant, cancellationToken);
-                var script = scenario == "limiter" ? "categories" : scenario;
+                await using var api = await BenchApi.StartAsync(layout, secrets, generalStore: variant == "Redis" ? "Redis" : "InProcess",
+                    database: scenario == "database" ? variant : "Direct", cancellationToken);
+                var script = scenario switch { "limiter" => "categories", "database" => "mine", _ => scenario };
                 var environment = new Dictionary<string, string>
                 {
                     ["VITRINE_BENCH_DIR"] = Path.Combine(layout.RepositoryRoot, "bench"),
@@ -100,7 +108,7 @@ public static class BenchCommand
                     ["VITRINE_SEED_PASSWORD"] = ScaleSeeder.Password,
                     ["VITRINE_BENCH_TOKENS"] = tokensFile,
                 };
-                if (scenario is "place" or "mine" && !tokensWritten)
+                if (scenario is "place" or "mine" or "database" && !tokensWritten)
                 {
                     await WriteTokensAsync(api.Url, tokensFile, users, cancellationToken);
                     tokensWritten = true;
@@ -243,7 +251,7 @@ public static class BenchCommand
 
         public string Url { get; }
 
-        public static async Task<BenchApi> StartAsync(StackLayout layout, StackSecrets secrets, string generalStore, CancellationToken cancellationToken)
+        public static async Task<BenchApi> StartAsync(StackLayout layout, StackSecrets secrets, string generalStore, string database, CancellationToken cancellationToken)
         {
             var dll = Path.Combine(layout.RepositoryRoot, "artifacts", "bench", "bin", "Vitrine.Api", "release", "Vitrine.Api.dll");
 
@@ -256,7 +264,14 @@ public static class BenchCommand
                 RedirectStandardError = true,
             };
             info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            info.Environment["ConnectionStrings__Postgres"] = PostgresCluster.ConnectionString(secrets);
+            info.Environment["ConnectionStrings__Postgres"] = database == "PgBouncer"
+                ? PostgresCluster.ConnectionString(secrets, StackLayout.PgBouncer.Value, PostgresCluster.Database) + ";No Reset On Close=true;Max Auto Prepare=0"
+                : PostgresCluster.ConnectionString(secrets);
+            if (database == "Replica")
+            {
+                info.Environment["ConnectionStrings__PostgresRead"] = PostgresCluster.ConnectionString(secrets, StackLayout.PostgresReplica.Value, PostgresCluster.Database);
+            }
+
             info.Environment["ConnectionStrings__Redis"] = $"127.0.0.1:{StackLayout.RedisCache.Value}";
             info.Environment["ConnectionStrings__RedisDurable"] = $"127.0.0.1:{StackLayout.RedisDurable.Value},password={secrets.Read(StackSecrets.RedisDurablePassword)}";
             info.Environment["Jwt__SigningKey"] = secrets.Read(StackSecrets.JwtSigningKey);

@@ -40,6 +40,13 @@ public static class DownCommand
         {
             if (AppHostProcess.RunningPid(layout) is { } pid)
             {
+                // Front to back (nginx, Web, API, monitoring, PgBouncer, replica, primary, Redis), then the AppHost.
+                status.Status("Stopping nginx, the replicas, PgBouncer, PostgreSQL and Redis in turn…");
+                if (await AppHostProcess.RequestAsync(layout, "stop-all", TimeSpan.FromSeconds(90), cancellationToken) is null)
+                {
+                    AnsiConsole.MarkupLine("[yellow]The AppHost did not stop its components in order within 90 s; stopping it directly.[/]");
+                }
+
                 StackProcesses.Signal(pid, "TERM");
                 if (!await StackProcesses.WaitForExitAsync([pid], TimeSpan.FromSeconds(60), cancellationToken))
                 {

@@ -15,9 +15,6 @@ public static class TestCommand
     /// <summary>The browser tests drive Debian's Chromium through Playwright (no `playwright install`: no downloads).</summary>
     public static readonly Prerequisite Chromium = new("Chromium (the browser tests drive it)", "chromium", () => File.Exists("/usr/bin/chromium"));
 
-    /// <summary>The ops view's browser test reads metrics from a real Prometheus scraping the test replicas.</summary>
-    public static readonly Prerequisite Prometheus = new("Prometheus (the ops view's browser test)", "prometheus", () => Prerequisites.OnPath("prometheus"));
-
     /// <summary>The npm packages of tests/tools whose absence means `npm ci` must run there.</summary>
     private static readonly string[] TestToolPackages = ["s3rver", "axe-core"];
 
@@ -32,7 +29,7 @@ public static class TestCommand
     private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        if (!await Prerequisites.EnsureAsync([Prerequisites.PostgreSql, Prerequisites.Redis, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium, Prometheus], cancellationToken))
+        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium], cancellationToken))
         {
             Console.WriteLine("0 passed, 1 failed");
             return 1;

@@ -12,8 +12,8 @@ public static class UpCommand
 {
     public static Command Create()
     {
-        var api = new Option<int>("--api") { Description = "Number of API replicas", DefaultValueFactory = _ => 1 };
-        var web = new Option<int>("--web") { Description = "Number of Web replicas", DefaultValueFactory = _ => 1 };
+        var api = new Option<int>("--api") { Description = "Number of API replicas", DefaultValueFactory = _ => Topology.DefaultApiReplicas };
+        var web = new Option<int>("--web") { Description = "Number of Web replicas", DefaultValueFactory = _ => Topology.DefaultWebReplicas };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the stack to become healthy", DefaultValueFactory = _ => 300 };
         var command = new Command("up", "Install what is missing, start the whole stack on this machine and print its URLs") { api, web, timeout };
         command.SetAction((parse, cancellationToken) =>
@@ -36,7 +36,7 @@ public static class UpCommand
             return await StatusCommand.PrintAsync(layout, json: false, cancellationToken);
         }
 
-        if (!await Prerequisites.EnsureAsync([Prerequisites.PostgreSql, Prerequisites.Redis], cancellationToken))
+        if (!await Prerequisites.EnsureAsync(Prerequisites.Stack, cancellationToken))
         {
             return 1;
         }
@@ -63,13 +63,23 @@ public static class UpCommand
             await AnsiConsole.Status().StartAsync("Initialising PostgreSQL data directory…", _ => PostgresCluster.InitialiseAsync(layout, secrets, cancellationToken));
         }
 
-        var build = await AnsiConsole.Status().StartAsync("Building the stack (Release)…", _ =>
-            Shell.RunAsync("dotnet", ["build", Path.Combine("src", "Vitrine.AppHost", "Vitrine.AppHost.csproj"), "-c", "Release", "--nologo", "-v", "q"], layout.RepositoryRoot, cancellationToken: cancellationToken));
-        if (!build.Succeeded)
+        await StackConfig.WriteAllAsync(layout, topology, secrets, cancellationToken);
+        // The AppHost (with the migrate step) is built; the API and the Web are published, as production runs them.
+        (string Step, string[] Arguments)[] steps =
+        [
+            ("Building the stack (Release)…", ["build", Path.Combine("src", "Vitrine.AppHost", "Vitrine.AppHost.csproj"), "-c", "Release", "--nologo", "-v", "q"]),
+            ("Publishing the API (Release)…", ["publish", Path.Combine("src", "Vitrine.Api", "Vitrine.Api.csproj"), "-c", "Release", "-o", Path.Combine(layout.StateDirectory, "publish", "api"), "--nologo", "-v", "q"]),
+            ("Publishing the Web (Release)…", ["publish", Path.Combine("src", "Vitrine.Web", "Vitrine.Web.csproj"), "-c", "Release", "-o", Path.Combine(layout.StateDirectory, "publish", "web"), "--nologo", "-v", "q"]),
+        ];
+        foreach (var (step, arguments) in steps)
         {
-            AnsiConsole.WriteLine(build.Output);
-            AnsiConsole.MarkupLine("[red]Build failed.[/]");
-            return 1;
+            var build = await AnsiConsole.Status().StartAsync(step, _ => Shell.RunAsync("dotnet", arguments, layout.RepositoryRoot, cancellationToken: cancellationToken));
+            if (!build.Succeeded)
+            {
+                AnsiConsole.WriteLine(build.Output);
+                AnsiConsole.MarkupLineInterpolated($"[red]{step.TrimEnd('…')} failed.[/]");
+                return 1;
+            }
         }
 
         var pid = await AppHostProcess.StartAsync(layout, topology, cancellationToken);
@@ -95,7 +105,7 @@ public static class UpCommand
     private static async Task<bool> WaitForHealthAsync(StackLayout layout, Topology topology, int appHostPid, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        return await AnsiConsole.Status().StartAsync("Starting PostgreSQL, Redis, migrations, the API and the Web…", async status =>
+        return await AnsiConsole.Status().StartAsync("Starting PostgreSQL, its replica, PgBouncer, Redis, migrations, the API, the Web, nginx and Prometheus…", async status =>
         {
             while (DateTime.UtcNow < deadline)
             {
@@ -121,25 +131,28 @@ public static class UpCommand
 
     private static void PrintUrls(StackLayout layout, Topology topology)
     {
-        var api = $"http://127.0.0.1:{StackLayout.Api.Value}";
+        var site = StackLayout.Https.Value == 443 ? "https://localhost" : $"https://localhost:{StackLayout.Https.Value}";
         var table = new Table().Border(TableBorder.Rounded).AddColumns("What", "URL");
-        table.AddRow("API (replica 1)", api);
-        table.AddRow("Products", $"{api}/api/v1/products?page=1&pageSize=20");
-        table.AddRow("OpenAPI 3.1", $"{api}/openapi/v1.json");
-        table.AddRow("API reference", $"{api}/docs");
-        table.AddRow("Health", $"{api}/health/ready");
-        table.AddRow("Metrics", $"{api}/metrics");
-        for (var i = 2; i <= topology.ApiReplicas; i++)
+        table.AddRow("Storefront (nginx, HTTP/2 + TLS)", site + "/");
+        table.AddRow("Products (API)", $"{site}/api/v1/products?page=1&pageSize=20");
+        table.AddRow("OpenAPI 3.1", $"{site}/openapi/v1.json");
+        table.AddRow("API reference", $"{site}/docs");
+        table.AddRow("Health", $"{site}/health/ready");
+        table.AddRow("Plain HTTP (301 to HTTPS)", $"http://localhost:{StackLayout.Http.Value}/");
+        for (var i = 0; i < topology.ApiReplicas; i++)
         {
-            table.AddRow($"API (replica {i})", $"http://127.0.0.1:{StackLayout.Api.Offset(i - 1)}");
+            table.AddRow($"API replica {i + 1} (direct, /metrics)", $"http://127.0.0.1:{StackLayout.Api.Offset(i)}");
         }
 
-        for (var i = 1; i <= topology.WebReplicas; i++)
+        for (var i = 0; i < topology.WebReplicas; i++)
         {
-            table.AddRow($"Web (replica {i})", $"http://127.0.0.1:{StackLayout.Web.Offset(i - 1)}");
+            table.AddRow($"Web replica {i + 1} (direct, /metrics)", $"http://127.0.0.1:{StackLayout.Web.Offset(i)}");
         }
 
+        table.AddRow("Prometheus (alerts: /alerts)", $"http://127.0.0.1:{StackLayout.Prometheus.Value}");
+        table.AddRow("nginx stub_status", $"http://127.0.0.1:{StackLayout.NginxStatus.Value}/stub_status");
         table.AddRow("Aspire dashboard", AppHostProcess.DashboardLoginUrl(layout) ?? $"http://127.0.0.1:{StackLayout.Dashboard.Value}");
+        table.AddRow("TLS certificate (self-signed; replace with a real pair)", StackConfig.TlsCertificate(layout));
         AnsiConsole.Write(table);
     }
 

@@ -36,6 +36,19 @@ public static partial class AppHostProcess
             $"--Vitrine:ApiReplicas={Invariant(topology.ApiReplicas)}",
             $"--Vitrine:WebBasePort={Invariant(StackLayout.Web.Value)}",
             $"--Vitrine:WebReplicas={Invariant(topology.WebReplicas)}",
+            $"--Vitrine:PostgresReplicaPort={Invariant(StackLayout.PostgresReplica.Value)}",
+            $"--Vitrine:PgBouncerPort={Invariant(StackLayout.PgBouncer.Value)}",
+            $"--Vitrine:HttpsPort={Invariant(StackLayout.Https.Value)}",
+            $"--Vitrine:HttpPort={Invariant(StackLayout.Http.Value)}",
+            $"--Vitrine:NginxStatusPort={Invariant(StackLayout.NginxStatus.Value)}",
+            $"--Vitrine:InternalApiPort={Invariant(StackLayout.InternalApi.Value)}",
+            $"--Vitrine:PrometheusPort={Invariant(StackLayout.Prometheus.Value)}",
+            $"--Vitrine:ExporterBasePort={Invariant(StackLayout.Exporters.Value)}",
+            $"--Vitrine:NginxConfig={StackConfig.NginxConfig(layout)}",
+            $"--Vitrine:PrometheusConfig={StackConfig.PrometheusConfig(layout)}",
+            $"--Vitrine:PgBouncerConfig={StackConfig.PgBouncerConfig(layout)}",
+            $"--Vitrine:RedisExporterPasswords={StackConfig.RedisExporterPasswords(layout)}",
+            $"--Vitrine:ReplicationSlot={StackConfig.ReplicationSlot}",
             "--DcpPublisher:WaitForResourceCleanup=true",
         ];
         var environment = new Dictionary<string, string>
@@ -56,6 +69,35 @@ public static partial class AppHostProcess
         var pid = int.Parse(launch.Output.Trim(), CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(layout.AppHostPidFile, pid.ToString(CultureInfo.InvariantCulture), cancellationToken);
         return pid;
+    }
+
+    /// <summary>
+    /// Asks the running AppHost to act (`restart &lt;name&gt;`, `stop-all`) through files in .vitrine/run/control and
+    /// returns its answer ("ok" or "error: …"), or null when it gave none in time.
+    /// </summary>
+    public static async Task<string?> RequestAsync(StackLayout layout, string request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var control = Path.Combine(layout.RunDirectory, "control");
+        Directory.CreateDirectory(control);
+        var file = Path.Combine(control, Guid.NewGuid().ToString("N") + ".request");
+        var response = Path.ChangeExtension(file, ".response");
+        await File.WriteAllTextAsync(file + ".tmp", request, cancellationToken);
+        File.Move(file + ".tmp", file); // the AppHost sees the request whole or not at all
+        var deadline = DateTime.UtcNow + timeout;
+        while (!File.Exists(response))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                File.Delete(file);
+                return null;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        var answer = await File.ReadAllTextAsync(response, cancellationToken);
+        File.Delete(response);
+        return answer;
     }
 
     /// <summary>The dashboard's login URL (with its one-time token), as the AppHost printed it.</summary>

@@ -40,10 +40,14 @@ public static class PostgresCluster
 
     /// <summary>Creates the application database on first start (initdb makes only "postgres").</summary>
     public static string ConnectionString(StackSecrets secrets, string database = Database) =>
-        $"Host=127.0.0.1;Port={StackLayout.Postgres.Value};Username={User};Password={secrets.Read(StackSecrets.PostgresPassword)};Database={database}";
+        ConnectionString(secrets, StackLayout.Postgres.Value, database);
 
-    public static string Uri(StackSecrets secrets) =>
-        $"postgresql://{User}:{secrets.Read(StackSecrets.PostgresPassword)}@127.0.0.1:{StackLayout.Postgres.Value}/{Database}";
+    public static string ConnectionString(StackSecrets secrets, int port, string database) =>
+        $"Host=127.0.0.1;Port={port};Username={User};Password={secrets.Read(StackSecrets.PostgresPassword)};Database={database}";
+
+    /// <summary>A URI psql accepts, for the primary (default), the replica or PgBouncer.</summary>
+    public static string Uri(StackSecrets secrets, int? port = null) =>
+        $"postgresql://{User}:{secrets.Read(StackSecrets.PostgresPassword)}@127.0.0.1:{port ?? StackLayout.Postgres.Value}/{Database}";
 
     private static async Task ChownToPostgresAsync(string directory, CancellationToken cancellationToken)
     {

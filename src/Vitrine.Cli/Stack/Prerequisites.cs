@@ -10,9 +10,20 @@ public static class Prerequisites
 {
     public static readonly Prerequisite PostgreSql = new("PostgreSQL server", "postgresql", () => PostgresTools.FindBinDirectory() is not null);
     public static readonly Prerequisite Redis = new("Redis server", "redis-server", () => OnPath("redis-server"));
+    public static readonly Prerequisite Nginx = new("nginx", "nginx", () => File.Exists("/usr/sbin/nginx"));
+    public static readonly Prerequisite NginxBrotli = new("nginx brotli modules", "libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static",
+        () => File.Exists("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so") && File.Exists("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"));
+    public static readonly Prerequisite PgBouncer = new("PgBouncer", "pgbouncer", () => File.Exists("/usr/sbin/pgbouncer"));
+    public static readonly Prerequisite Prometheus = new("Prometheus (and promtool)", "prometheus", () => OnPath("prometheus") && OnPath("promtool"));
+    public static readonly Prerequisite Exporters = new("Prometheus exporters for nginx, Redis and PostgreSQL",
+        "prometheus-nginx-exporter prometheus-redis-exporter prometheus-postgres-exporter",
+        () => OnPath("prometheus-nginx-exporter") && OnPath("prometheus-redis-exporter") && OnPath("prometheus-postgres-exporter"));
     public static readonly Prerequisite Node = new("Node.js", "nodejs", () => OnPath("node"));
     public static readonly Prerequisite Npm = new("npm", "npm", () => OnPath("npm"));
     public static readonly Prerequisite Python = new("Python 3 (its smtpd is the tests' SMTP server)", "python3", () => OnPath("python3"));
+
+    /// <summary>Everything `up` starts.</summary>
+    public static readonly IReadOnlyList<Prerequisite> Stack = [PostgreSql, Redis, PgBouncer, Nginx, NginxBrotli, Prometheus, Exporters];
 
     public static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -28,7 +39,7 @@ public static class Prerequisites
             return true;
         }
 
-        var packages = missing.Select(p => p.DebianPackage).Distinct().ToList();
+        var packages = missing.SelectMany(p => p.DebianPackage.Split(' ')).Distinct().ToList();
         if (!IsDebianLike())
         {
             AnsiConsole.MarkupLineInterpolated($"[red]Missing:[/] {string.Join(", ", missing.Select(p => p.Name))}. This OS is not Debian or Ubuntu: install them with your package manager (Debian names: {string.Join(" ", packages)}) and run this command again.");

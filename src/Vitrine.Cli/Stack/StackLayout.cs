@@ -42,6 +42,19 @@ public sealed class StackLayout
 
     public string PostgresDataDirectory => Path.Combine(PostgresDirectory, "data");
 
+    public string PostgresReplicaDataDirectory => Path.Combine(PostgresDirectory, "replica");
+
+    /// <summary>
+    /// Where servers that drop root (PostgreSQL, PgBouncer, nginx workers) keep what they write: the state directory,
+    /// or /var/lib/vitrine/&lt;hash&gt; when their users cannot traverse the checkout (see <see cref="PostgresDirectory"/>).
+    /// </summary>
+    public string ServiceDirectory => Path.GetDirectoryName(PostgresDirectory)!;
+
+    /// <summary>Rendered configuration files (nginx, Prometheus); PgBouncer's lives beside PostgreSQL's data.</summary>
+    public string ConfigDirectory => Path.Combine(StateDirectory, "config");
+
+    public string TlsDirectory => Path.Combine(StateDirectory, "tls");
+
     public string AppHostPidFile => Path.Combine(RunDirectory, "apphost.pid");
 
     public string AppHostLog => Path.Combine(LogsDirectory, "apphost.log");
@@ -59,6 +72,16 @@ public sealed class StackLayout
     public static readonly StackPort Web = new("Web replicas", "VITRINE_WEB_PORT", 5201);
     public static readonly StackPort Dashboard = new("Aspire dashboard", "VITRINE_DASHBOARD_PORT", 18888);
     public static readonly StackPort DashboardOtlp = new("Aspire dashboard OTLP", "VITRINE_OTLP_PORT", 18889);
+    public static readonly StackPort Https = new("nginx HTTPS", "VITRINE_HTTPS_PORT", 8443);
+    public static readonly StackPort Http = new("nginx HTTP (redirects to HTTPS)", "VITRINE_HTTP_PORT", 8080);
+    public static readonly StackPort NginxStatus = new("nginx stub_status (local only)", "VITRINE_NGINX_STATUS_PORT", 18080);
+    public static readonly StackPort InternalApi = new("nginx internal API listener (Web to API)", "VITRINE_INTERNAL_API_PORT", 18081);
+    public static readonly StackPort PgBouncer = new("PgBouncer", "VITRINE_PGBOUNCER_PORT", 16432);
+    public static readonly StackPort PostgresReplica = new("PostgreSQL read replica", "VITRINE_POSTGRES_REPLICA_PORT", 15433);
+    public static readonly StackPort Prometheus = new("Prometheus", "VITRINE_PROMETHEUS_PORT", 19090);
+
+    /// <summary>Four consecutive ports: the nginx, Redis, PostgreSQL primary and replica exporters.</summary>
+    public static readonly StackPort Exporters = new("Prometheus exporters (4 consecutive ports)", "VITRINE_EXPORTER_PORT", 19101);
 
     /// <summary>Finds the checkout: VITRINE_ROOT (set by ./vitrine) or the nearest parent holding Vitrine.slnx.</summary>
     public static StackLayout Discover()
@@ -82,9 +105,14 @@ public sealed class StackLayout
     /// <summary>Every port the stack binds for this topology, with its purpose and the variable that moves it.</summary>
     public static IEnumerable<(int Port, string Purpose, string Variable)> Ports(Topology topology)
     {
-        foreach (var port in new[] { Postgres, RedisCache, RedisDurable, Dashboard, DashboardOtlp })
+        foreach (var port in new[] { Postgres, PostgresReplica, PgBouncer, RedisCache, RedisDurable, Https, Http, NginxStatus, InternalApi, Prometheus, Dashboard, DashboardOtlp })
         {
             yield return (port.Value, port.Purpose, port.Variable);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            yield return (Exporters.Offset(i), Exporters.Purpose, Exporters.Variable);
         }
 
         for (var i = 0; i < topology.ApiReplicas; i++)
@@ -102,10 +130,13 @@ public sealed class StackLayout
 /// <summary>How many replicas of each kind the stack runs; written by `up`, read by `status`.</summary>
 public sealed record Topology(int ApiReplicas, int WebReplicas)
 {
+    public const int DefaultApiReplicas = 3;
+    public const int DefaultWebReplicas = 4;
+
     public static Topology Read(StackLayout layout) =>
         File.Exists(layout.TopologyFile)
-            ? System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(layout.TopologyFile), CliJson.Default.Topology) ?? new Topology(1, 1)
-            : new Topology(1, 1);
+            ? System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(layout.TopologyFile), CliJson.Default.Topology) ?? new Topology(DefaultApiReplicas, DefaultWebReplicas)
+            : new Topology(DefaultApiReplicas, DefaultWebReplicas);
 
     public void Write(StackLayout layout) =>
         File.WriteAllText(layout.TopologyFile, System.Text.Json.JsonSerializer.Serialize(this, CliJson.Default.Topology));

@@ -20,7 +20,9 @@ public static class StackStatus
         var probes = new List<Task<ComponentStatus>>();
         if (hasSecrets)
         {
-            probes.Add(PostgresAsync(layout, secrets, cancellationToken));
+            probes.Add(PostgresAsync("postgres", "postgres", StackLayout.Postgres.Value, Path.Combine(layout.PostgresDataDirectory, "postmaster.pid"), secrets, cancellationToken));
+            probes.Add(PostgresAsync("postgres-replica", "postgres-replica", StackLayout.PostgresReplica.Value, Path.Combine(layout.PostgresReplicaDataDirectory, "postmaster.pid"), secrets, cancellationToken));
+            probes.Add(PostgresAsync("pgbouncer", "pgbouncer", StackLayout.PgBouncer.Value, Path.Combine(StackConfig.PgBouncerDirectory(layout), "pgbouncer.pid"), secrets, cancellationToken));
             probes.Add(RedisAsync("redis-cache", "redis-cache", StackLayout.RedisCache.Value, null));
             probes.Add(RedisAsync("redis-durable", "redis-durable", StackLayout.RedisDurable.Value, secrets.Read(StackSecrets.RedisDurablePassword)));
         }
@@ -30,22 +32,27 @@ public static class StackStatus
             for (var replica = 0; replica < count; replica++)
             {
                 var name = $"{kind}-{(replica + 1).ToString(CultureInfo.InvariantCulture)}";
-                probes.Add(HttpAsync(name, kind, port.Offset(replica), Shell.ReadPid(layout.PidFile(name)), "/health/ready", cancellationToken));
+                var url = $"http://127.0.0.1:{port.Offset(replica).ToString(CultureInfo.InvariantCulture)}";
+                probes.Add(HttpAsync(name, kind, port.Offset(replica), Shell.ReadPid(layout.PidFile(name)), url + "/health/ready", url, cancellationToken));
             }
         }
 
+        var site = $"https://localhost:{StackLayout.Https.Value.ToString(CultureInfo.InvariantCulture)}";
+        probes.Add(HttpAsync("nginx", "lb", StackLayout.Https.Value, Shell.ReadPid(layout.PidFile("nginx")), $"http://127.0.0.1:{StackLayout.NginxStatus.Value.ToString(CultureInfo.InvariantCulture)}/health", site, cancellationToken));
+        var prometheus = $"http://127.0.0.1:{StackLayout.Prometheus.Value.ToString(CultureInfo.InvariantCulture)}";
+        probes.Add(HttpAsync("prometheus", "prometheus", StackLayout.Prometheus.Value, FindProcess(layout, "--config.file=" + StackConfig.PrometheusConfig(layout)), prometheus + "/-/ready", prometheus, cancellationToken));
         probes.Add(DashboardAsync(layout, cancellationToken));
         return new StatusReport(await Task.WhenAll(probes));
     }
 
-    private static async Task<ComponentStatus> PostgresAsync(StackLayout layout, StackSecrets secrets, CancellationToken cancellationToken)
+    /// <summary>PostgreSQL, its replica or PgBouncer: healthy when a query through it answers.</summary>
+    private static async Task<ComponentStatus> PostgresAsync(string name, string kind, int port, string pidFile, StackSecrets secrets, CancellationToken cancellationToken)
     {
-        var port = StackLayout.Postgres.Value;
-        var pid = Shell.ReadPid(Path.Combine(layout.PostgresDataDirectory, "postmaster.pid"));
+        var pid = Shell.ReadPid(pidFile);
         var healthy = false;
         try
         {
-            await using var connection = new NpgsqlConnection(PostgresCluster.ConnectionString(secrets, "postgres") + ";Pooling=false;Timeout=3");
+            await using var connection = new NpgsqlConnection(PostgresCluster.ConnectionString(secrets, port, "postgres") + ";Pooling=false;Timeout=3;Server Compatibility Mode=NoTypeLoading");
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             healthy = (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
@@ -57,7 +64,7 @@ public static class StackStatus
         {
         }
 
-        return new ComponentStatus("postgres", "postgres", Alive(pid), PostgresCluster.Uri(secrets), healthy, port, Uptime(Alive(pid)));
+        return new ComponentStatus(name, kind, Alive(pid), PostgresCluster.Uri(secrets, port), healthy, port, Uptime(Alive(pid)));
     }
 
     private static async Task<ComponentStatus> RedisAsync(string name, string kind, int port, string? password)
@@ -81,19 +88,23 @@ public static class StackStatus
         return new ComponentStatus(name, kind, pid, url, healthy, port, Uptime(pid));
     }
 
-    private static async Task<ComponentStatus> HttpAsync(string name, string kind, int port, int? pid, string healthPath, CancellationToken cancellationToken)
+    private static async Task<ComponentStatus> HttpAsync(string name, string kind, int port, int? pid, string healthUrl, string url, CancellationToken cancellationToken) =>
+        new(name, kind, Alive(pid), url, await IsOkAsync(healthUrl, cancellationToken), port, Uptime(Alive(pid)));
+
+    /// <summary>A process of this stack whose command line holds the given argument.</summary>
+    private static int? FindProcess(StackLayout layout, string argument)
     {
-        var url = $"http://127.0.0.1:{port}";
-        return new ComponentStatus(name, kind, Alive(pid), url, await IsOkAsync(url + healthPath, cancellationToken), port, Uptime(Alive(pid)));
+        var pid = StackProcesses.Find(layout).FirstOrDefault(p => CommandLine(p).Contains(argument, StringComparison.Ordinal));
+        return pid == 0 ? null : pid;
     }
 
     private static async Task<ComponentStatus> DashboardAsync(StackLayout layout, CancellationToken cancellationToken)
     {
         var port = StackLayout.Dashboard.Value;
         var url = AppHostProcess.DashboardLoginUrl(layout) ?? $"http://127.0.0.1:{port}";
-        var pid = StackProcesses.Find(layout).FirstOrDefault(p => CommandLine(p).Contains("Aspire.Dashboard", StringComparison.Ordinal));
+        var pid = FindProcess(layout, "Aspire.Dashboard");
         var healthy = await IsOkAsync($"http://127.0.0.1:{port}/", cancellationToken);
-        return new ComponentStatus("dashboard", "dashboard", pid == 0 ? null : pid, url, healthy, port, Uptime(pid == 0 ? null : pid));
+        return new ComponentStatus("dashboard", "dashboard", pid, url, healthy, port, Uptime(pid));
     }
 
     public static async Task<bool> IsOkAsync(string url, CancellationToken cancellationToken)

@@ -7,6 +7,8 @@ namespace Vitrine.Tests.Integration.Infrastructure;
 /// <summary>
 /// The API on a real Kestrel server (WebApplicationFactory.UseKestrel) against the run's real PostgreSQL and Redis,
 /// with a database of its own cloned from the migrated template. Use as a class fixture: one database per test class.
+/// Like production, the API reaches the primary through PgBouncer (transaction pooling) and reads from the streaming
+/// replica (ConnectionStrings:PostgresRead); <see cref="ConnectionString"/> is the primary itself, for the tests.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -51,6 +53,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         servers = await TestServices.GetAsync();
         ConnectionString = await servers.Postgres.CreateDatabaseAsync(GetType().Name);
+        await servers.Replica.WaitForDatabaseAsync(PgBouncerServer.DatabaseOf(ConnectionString));
     }
 
     /// <summary>A second API instance on the same database and Redis (another replica).</summary>
@@ -68,7 +71,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Production);
-        builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
+        var database = PgBouncerServer.DatabaseOf(ConnectionString);
+        builder.UseSetting("ConnectionStrings:Postgres", Servers.PgBouncer.ConnectionString(database));
+        builder.UseSetting("ConnectionStrings:PostgresRead", Servers.Replica.ConnectionString(database));
         builder.UseSetting("ConnectionStrings:Redis", Servers.Cache.ConnectionString);
         builder.UseSetting("ConnectionStrings:RedisDurable", Servers.Durable.ConnectionString);
         builder.UseSetting("Jwt:SigningKey", SigningKey);

@@ -23,6 +23,18 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>
+    /// The settings of the primary and its replica (a hot standby needs max_connections at least the primary's).
+    /// Durability is pointless for a throwaway cluster; speed is not. Connections: PgBouncer keeps a few per test
+    /// database open, so there is room for them besides the tests' direct connections.
+    /// </summary>
+    public static readonly string[] TestSettings =
+    [
+        "-c", "listen_addresses=127.0.0.1",
+        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+        "-c", "max_connections=500", "-c", "shared_buffers=128MB",
+    ];
+
     public static async Task<PostgresServer> StartAsync(string root)
     {
         var directory = Path.Combine(root, "postgres");
@@ -37,14 +49,9 @@ public sealed class PostgresServer : IAsyncDisposable
         await ServerProcess.RunAsync(ServerProcess.PostgresBinary("initdb"),
             ["-D", data, "-U", User, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], asPostgresUser: true);
 
-        // Durability is pointless for a throwaway cluster; speed is not.
         var start = ServerProcess.StartInfo(ServerProcess.PostgresBinary("postgres"),
-        [
-            "-D", data, "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-c", "listen_addresses=127.0.0.1", "-c", $"unix_socket_directories={directory}",
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            "-c", "max_connections=300", "-c", "shared_buffers=128MB",
-        ], asPostgresUser: true);
+            ["-D", data, "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", $"unix_socket_directories={directory}", .. TestSettings],
+            asPostgresUser: true);
         server.process = Process.Start(start)!;
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();

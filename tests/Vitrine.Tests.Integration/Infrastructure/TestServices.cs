@@ -1,8 +1,9 @@
 namespace Vitrine.Tests.Integration.Infrastructure;
 
 /// <summary>
-/// The real servers of one test run, started once and shared: one PostgreSQL cluster and two Redis servers
-/// (cache: allkeys-lru, durable: noeviction), torn down when the test process exits.
+/// The real servers of one test run, started once and shared: one PostgreSQL cluster with a streaming read replica
+/// and PgBouncer in front of it, and two Redis servers (cache: allkeys-lru, durable: noeviction), torn down when the
+/// test process exits.
 /// </summary>
 public static class TestServices
 {
@@ -17,12 +18,15 @@ public static class TestServices
         var postgres = PostgresServer.StartAsync(root);
         var cache = RedisServer.StartAsync(root, "allkeys-lru");
         var durable = RedisServer.StartAsync(root, "noeviction");
-        var servers = new Servers(await postgres, await cache, await durable, root);
+        var primary = await postgres;
+        var replica = PostgresReplica.StartAsync(root, primary);
+        var pgBouncer = PgBouncerServer.StartAsync(root, primary);
+        var servers = new Servers(primary, await replica, await pgBouncer, await cache, await durable, root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return servers;
     }
 
-    public sealed record Servers(PostgresServer Postgres, RedisServer Cache, RedisServer Durable, string Root) : IAsyncDisposable
+    public sealed record Servers(PostgresServer Postgres, PostgresReplica Replica, PgBouncerServer PgBouncer, RedisServer Cache, RedisServer Durable, string Root) : IAsyncDisposable
     {
         private int disposed;
 
@@ -35,6 +39,8 @@ public static class TestServices
 
             await Cache.DisposeAsync();
             await Durable.DisposeAsync();
+            await PgBouncer.DisposeAsync();
+            await Replica.DisposeAsync();
             await Postgres.DisposeAsync();
             Directory.Delete(Root, recursive: true);
         }

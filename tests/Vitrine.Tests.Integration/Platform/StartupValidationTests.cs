@@ -59,4 +59,16 @@ public sealed class StartupValidationTests
         exitCode.ShouldBe(1);
         error.ShouldContain("ConnectionStrings__Postgres");
     }
+
+    [Theory]
+    [InlineData("ConnectionStrings__PostgresRead", "Hots=127.0.0.1;Database=x", "ConnectionStrings:PostgresRead")]
+    [InlineData("Database__ReadYourWritesSeconds", "0", "ReadYourWritesSeconds")]
+    public async Task A_bad_read_replica_setting_is_named(string key, string value, string named)
+    {
+        var (exitCode, error) = await StartApiAsync(new() { [key] = value, ["Jwt__SigningKey"] = new string('k', 40) });
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain(named);
+        error.ShouldNotContain("   at ");
+    }
 }

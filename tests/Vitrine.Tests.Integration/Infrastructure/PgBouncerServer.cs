@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Vitrine.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// PgBouncer in front of the run's cluster with the production config (deploy/pgbouncer/pgbouncer.ini: transaction
+/// pooling), rendered for a free port and a directory of its own. The API of every integration test connects through
+/// it, so anything that needs a session shows up everywhere.
+/// </summary>
+public sealed class PgBouncerServer : IAsyncDisposable
+{
+    private const string User = "vitrine";
+    private readonly string directory;
+    private readonly string password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private Process? process;
+
+    private PgBouncerServer(string directory, int port)
+    {
+        this.directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<PgBouncerServer> StartAsync(string root, PostgresServer primary)
+    {
+        var directory = Path.Combine(root, "pgbouncer");
+        Directory.CreateDirectory(directory);
+        var server = new PgBouncerServer(directory, ServerProcess.FreePort());
+
+        var authFile = Path.Combine(directory, "userlist.txt");
+        await File.WriteAllTextAsync(authFile, $"\"{User}\" \"{server.password}\"\n");
+        await ServerProcess.RunAsync("chmod", ["600", authFile]);
+        var config = Path.Combine(directory, "pgbouncer.ini");
+        var template = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "deploy", "pgbouncer", "pgbouncer.ini"));
+        await File.WriteAllTextAsync(config, template
+            .Replace("{{LISTEN_PORT}}", server.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{POSTGRES_PORT}}", primary.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{SOCKET_DIR}}", directory, StringComparison.Ordinal)
+            .Replace("{{PID_FILE}}", Path.Combine(directory, "pgbouncer.pid"), StringComparison.Ordinal)
+            .Replace("{{LOG_FILE}}", Path.Combine(directory, "pgbouncer.log"), StringComparison.Ordinal)
+            .Replace("{{AUTH_FILE}}", authFile, StringComparison.Ordinal));
+        if (ServerProcess.IsRoot)
+        {
+            // PgBouncer refuses to run as root; the auth file stays readable by postgres alone.
+            await ServerProcess.RunAsync("chown", ["-R", "postgres:postgres", directory]);
+        }
+
+        server.process = Process.Start(ServerProcess.StartInfo(PgBouncerBinary(), [config], asPostgresUser: true))!;
+        server.process.BeginOutputReadLine();
+        server.process.BeginErrorReadLine();
+        await ServerProcess.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(20));
+        return server;
+    }
+
+    /// <summary>
+    /// The API's connection string through PgBouncer, with the two settings transaction pooling needs: no DISCARD ALL
+    /// when a connection returns to Npgsql's pool, and no prepared statements (PgBouncer 1.18 cannot route them).
+    /// </summary>
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};" +
+        "Pooling=true;Include Error Detail=false;No Reset On Close=true;Max Auto Prepare=0";
+
+    /// <summary>
+    /// A command on PgBouncer's admin console (SHOW POOLS, say), through psql: the console speaks only the simple
+    /// query protocol, which Npgsql does not use. Rows come back as lines of '|'-separated fields.
+    /// </summary>
+    public async Task<IReadOnlyList<string[]>> AdminAsync(string command)
+    {
+        var start = ServerProcess.StartInfo(ServerProcess.PostgresBinary("psql"),
+            ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", User, "-d", "pgbouncer", "-At", "-c", command],
+            asPostgresUser: false);
+        start.Environment["PGPASSWORD"] = password;
+        using var psql = Process.Start(start)!;
+        var output = await psql.StandardOutput.ReadToEndAsync();
+        var error = await psql.StandardError.ReadToEndAsync();
+        await psql.WaitForExitAsync();
+        if (psql.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"psql {command} exited {psql.ExitCode}: {error}");
+        }
+
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('|')).ToList();
+    }
+
+    /// <summary>The database name of a connection string (the per-class database, the same through PgBouncer and on the replica).</summary>
+    public static string DatabaseOf(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Database!;
+
+    private static string PgBouncerBinary() =>
+        new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("pgbouncer not found: install PgBouncer (./vitrine test installs it).");
+
+    private static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vitrine.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        return root?.FullName ?? throw new InvalidOperationException("The repository root (Vitrine.slnx) was not found above the test binaries.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        process?.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+}
