@@ -22,6 +22,13 @@ public static class Storefront
 
     public static WebApplicationBuilder AddStorefront(this WebApplicationBuilder builder)
     {
+        // The local stack runs build output (not `dotnet publish`) in Production: without this, MapStaticAssets finds
+        // neither blazor.web.js (it lives in a NuGet package) nor the built assets. A published app has no runtime
+        // manifest, and this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
+        // …and keep the manifest's own cache headers there (immutable for a year for fingerprinted URLs, which change
+        // whenever the content does; no-cache for the rest), instead of the development mode's no-cache everywhere.
+        builder.Configuration["EnableStaticAssetsDevelopmentCaching"] = "true";
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddTransient<ForwardedClientAddress>();
@@ -34,7 +41,16 @@ public static class Storefront
         builder.Services.AddHttpClient<VitrineApi>(ConfigureApiClient)
             .AddHttpMessageHandler<ForwardedClientAddress>()
             .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
+            .AddStandardResilienceHandler(options =>
+            {
+                options.Retry.DisableForUnsafeHttpMethods();
+                // A shopper is waiting on the page: retry quickly and give up within seconds (the defaults back off
+                // 2 s, 4 s, 8 s and allow 30 s), so an API outage becomes a clear "unavailable" page, not a hang.
+                options.Retry.MaxRetryAttempts = 2;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
+            });
         builder.Services.AddHttpClient(EventStreamClient, (services, http) =>
             {
                 ConfigureApiClient(services, http);

@@ -56,4 +56,22 @@ public sealed class FormSafetyTests(StorefrontFixture store)
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToContainTextAsync($"1 × {product}");
     }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    public async Task Signing_in_never_redirects_to_another_site(string returnUrl)
+    {
+        await using var browser = await store.NewBrowserAsync(javaScript: false);
+        var page = browser.Pages[0];
+        var email = await Shopper.RegisterAsync(page, "Careful Shopper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out Careful Shopper" }).ClickAsync();
+
+        await page.GotoAsync("/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        await Shopper.SignInAsync(page, email);
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome to Vitrine" })).ToBeVisibleAsync();
+        new Uri(page.Url).Host.ShouldBe("localhost");
+    }
 }

@@ -73,10 +73,45 @@ public sealed partial class HttpBehaviourTests(StorefrontFixture store)
             request.Headers.AcceptEncoding.ParseAdd("gzip");
             using var response = await client.SendAsync(request);
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            response.Headers.CacheControl!.ToString().ShouldContain("immutable"); // fingerprinted: cached for a year
             total += (await response.Content.ReadAsByteArrayAsync()).Length;
         }
 
-        total.ShouldBeLessThan(100 * 1024); // compressed bytes; the seed's budget is 200 KB
+        total.ShouldBeGreaterThan(40 * 1024); // blazor.web.js really is served (about 56 KB gzipped)…
+        total.ShouldBeLessThan(100 * 1024); // …and everything together stays far under the seed's 200 KB
+    }
+
+    [Fact]
+    public async Task Pages_stream_their_data_only_to_enhanced_navigation_and_arrive_whole_otherwise()
+    {
+        using var client = NewClient();
+        var path = new Uri($"/products?q=lamp&stream={Guid.NewGuid():N}", UriKind.Relative);
+
+        var whole = await client.GetStringAsync(path);
+        using var enhanced = new HttpRequestMessage(HttpMethod.Get, path);
+        enhanced.Headers.TryAddWithoutValidation("Accept", "text/html; blazor-enhanced-nav=on");
+        var streamed = await (await client.SendAsync(enhanced)).Content.ReadAsStringAsync();
+
+        // Without the script, streamed updates (<blazor-ssr> templates) would never be shown: a full load has none.
+        whole.ShouldNotContain("<blazor-ssr");
+        whole.ShouldContain("product-card");
+        streamed.ShouldContain("<blazor-ssr");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/products?q=lamp")]
+    [InlineData("/products/1")]
+    public async Task When_the_API_is_unreachable_pages_say_so_with_a_503_never_a_500(string path)
+    {
+        var nowhere = new Uri($"http://127.0.0.1:{PrometheusServer.FreePort()}/");
+        await using var web = new WebFactory(store.Api, nowhere);
+        using var client = new HttpClient { BaseAddress = web.CreateClient().BaseAddress };
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("temporarily unavailable");
     }
 
     private HttpClient NewClient() =>

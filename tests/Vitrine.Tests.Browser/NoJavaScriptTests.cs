@@ -71,4 +71,30 @@ public sealed class NoJavaScriptTests(StorefrontFixture store)
         await Shopper.SignInAsync(page, email);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out Second Shopper" })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task Without_JavaScript_form_errors_appear_next_to_their_fields()
+    {
+        await using var browser = await store.NewBrowserAsync(javaScript: false);
+        var page = browser.Pages[0];
+        var email = await Shopper.RegisterAsync(page, "First Owner");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out First Owner" }).ClickAsync();
+
+        // Checked by the form itself (the server renders the messages: no script runs).
+        await page.GotoAsync("/register");
+        await page.GetByLabel("E-mail").FillAsync("not-an-address");
+        await page.GetByLabel("Password").FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.Locator(".field", new() { Has = page.GetByLabel("Name") })).ToContainTextAsync("Enter your name.");
+        await Expect(page.Locator(".field", new() { Has = page.GetByLabel("E-mail") })).ToContainTextAsync("Enter a valid e-mail address.");
+        await Expect(page.Locator(".field", new() { Has = page.GetByLabel("Password") })).ToContainTextAsync("Use 8 to 72 characters.");
+
+        // Refused by the API (409): said plainly.
+        await page.GetByLabel("Name").FillAsync("Second Owner");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(StorefrontFixture.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("An account with this e-mail already exists.");
+        await StorefrontFixture.ScreenshotAsync(page, "nojs-register-errors");
+    }
 }

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Vitrine.Tests.Browser.Infrastructure;
@@ -64,6 +66,35 @@ public sealed partial class ShopperJourneyTests(StorefrontFixture store)
         await Expect(row).ToContainTextAsync($"2 × {productName}");
         await Expect(row.Locator("[data-order-status]")).ToHaveTextAsync("pending");
         await StorefrontFixture.ScreenshotAsync(page, "orders");
+    }
+
+    [Fact]
+    public async Task When_stock_runs_short_before_checkout_the_shopper_is_told_which_product_and_nothing_is_ordered()
+    {
+        var admin = await store.CreateAdminAsync();
+        using var api = new HttpClient { BaseAddress = store.ApiUrl };
+        var login = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = admin, password = StorefrontFixture.Password });
+        api.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        var name = $"Scarce {Guid.NewGuid().ToString("N")[..8]} teapot";
+        var created = await api.PostAsJsonAsync("/api/v1/products", new { name, description = "Only two left.", priceCents = 2500, currency = "USD", stock = 2, category = "kitchen" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        await using var browser = await store.NewBrowserAsync();
+        var page = browser.Pages[0];
+        await Shopper.RegisterAsync(page, "Late Shopper");
+        await page.GotoAsync($"/products/{id}");
+        await page.GetByLabel("Quantity").FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await page.GotoAsync("/checkout");
+
+        // Someone else buys one meanwhile.
+        (await api.PutAsJsonAsync($"/api/v1/products/{id}", new { name, description = "Only one left.", priceCents = 2500, currency = "USD", stock = 1, category = "kitchen" })).EnsureSuccessStatusCode();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"Not enough stock of {name}");
+        await StorefrontFixture.ScreenshotAsync(page, "checkout-out-of-stock");
+        await page.GotoAsync("/account/orders");
+        await Expect(page.GetByText("No orders yet.")).ToBeVisibleAsync();
     }
 
     [GeneratedRegex(@"Order #\d+ is placed")]

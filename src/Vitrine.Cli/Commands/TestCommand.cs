@@ -15,6 +15,9 @@ public static class TestCommand
     /// <summary>The browser tests drive Debian's Chromium through Playwright (no `playwright install`: no downloads).</summary>
     public static readonly Prerequisite Chromium = new("Chromium (the browser tests drive it)", "chromium", () => File.Exists("/usr/bin/chromium"));
 
+    /// <summary>The npm packages of tests/tools whose absence means `npm ci` must run there.</summary>
+    private static readonly string[] TestToolPackages = ["s3rver", "axe-core"];
+
     public static Command Create()
     {
         var filter = new Option<string?>("--filter") { Description = "Run only the tests matching this dotnet test filter expression" };
@@ -32,9 +35,10 @@ public static class TestCommand
             return 1;
         }
 
-        // Test peers that Debian does not package (s3rver, an S3-compatible server), pinned by tests/tools/package-lock.json.
+        // Test peers that Debian does not package (s3rver, an S3-compatible server; axe-core, the browser tests'
+        // accessibility engine), pinned by tests/tools/package-lock.json.
         var tools = Path.Combine(layout.RepositoryRoot, "tests", "tools");
-        if (!Directory.Exists(Path.Combine(tools, "node_modules", "s3rver")))
+        if (TestToolPackages.Any(package => !Directory.Exists(Path.Combine(tools, "node_modules", package))))
         {
             AnsiConsole.MarkupLine("[bold]Installing test tools[/] (npm ci in tests/tools)…");
             var npm = await Shell.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tools, cancellationToken: cancellationToken);

@@ -89,7 +89,13 @@ public static class WebBenchCommand
         var results = new List<PageResult>();
         foreach (var (name, url) in pages)
         {
-            var result = await AnsiConsole.Status().StartAsync($"Lighthouse: {name} ({url})…", _ => RunLighthouseAsync(layout, lighthouse, name, url, mobile, cancellationToken));
+            // Lighthouse now and then fails to record a trace ("NO_NAVSTART … run Lighthouse again"): one more try.
+            PageResult? result = null;
+            for (var attempt = 1; attempt <= 2 && result is null; attempt++)
+            {
+                result = await AnsiConsole.Status().StartAsync($"Lighthouse: {name} ({url})…", _ => RunLighthouseAsync(layout, lighthouse, name, url, mobile, cancellationToken));
+            }
+
             if (result is null)
             {
                 return 1;

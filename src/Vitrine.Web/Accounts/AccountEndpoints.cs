@@ -17,7 +17,7 @@ public static class AccountEndpoints
     private static async Task<IResult> LogoutAsync([FromForm(Name = "returnUrl")] string? returnUrl, SignedInUser user, CancellationToken cancellationToken)
     {
         await user.SignOutAsync(cancellationToken);
-        return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) ? url : "/");
+        return TypedResults.LocalRedirect(Components.Ui.LocalUrl.OrHome(returnUrl));
     }
 
     /// <summary>

@@ -134,9 +134,11 @@ public sealed class SignedInUser(IHttpContextAccessor accessor, TokenStore token
     /// <summary>Revokes the refresh token at the API, forgets the tokens, clears the session (cart) and the cookie.</summary>
     public async Task SignOutAsync(CancellationToken cancellationToken)
     {
+        // Logging out at the API takes a valid access token: refresh first if it has expired.
+        var accessToken = await GetAccessTokenAsync(cancellationToken);
         if (Principal.FindFirstValue(WebClaims.SignInId) is { } signInId && await tokens.RemoveAsync(signInId) is { } stored)
         {
-            await api.LogoutAsync(stored.AccessToken, stored.RefreshToken, cancellationToken);
+            await api.LogoutAsync(accessToken ?? stored.AccessToken, stored.RefreshToken, cancellationToken);
         }
 
         await Http.Session.LoadAsync(cancellationToken);

@@ -6,6 +6,9 @@ namespace Vitrine.Web.Api;
 /// <summary>An RFC 9457 problem the API answered with: its status, title and, for validation, field → messages.</summary>
 public sealed record ApiProblem(int Status, string Title, IReadOnlyDictionary<string, string[]> Errors)
 {
+    /// <summary>The products a problem is about (the API's "productIds" extension, e.g. on "Not enough stock").</summary>
+    public IReadOnlyList<long> ProductIds { get; init; } = [];
+
     public static ApiProblem Unavailable { get; } = new(
         (int)HttpStatusCode.ServiceUnavailable, "The store is temporarily unavailable. Please try again in a moment.", new Dictionary<string, string[]>());
 

@@ -161,6 +161,7 @@ public sealed class VitrineApi(HttpClient http, ILogger<VitrineApi> logger)
         var status = (int)response.StatusCode;
         var title = DefaultTitle(response.StatusCode);
         var errors = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        var productIds = new List<long>();
         if (response.Content.Headers.ContentType?.MediaType is { } mediaType && mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase))
         {
             try
@@ -172,6 +173,11 @@ public sealed class VitrineApi(HttpClient http, ILogger<VitrineApi> logger)
                     if (root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String && status < 500)
                     {
                         title = t.GetString()!;
+                    }
+
+                    if (root.TryGetProperty("productIds", out var ids) && ids.ValueKind == JsonValueKind.Array)
+                    {
+                        productIds.AddRange(ids.EnumerateArray().Where(id => id.ValueKind == JsonValueKind.Number).Select(id => id.GetInt64()));
                     }
 
                     if (root.TryGetProperty("errors", out var map) && map.ValueKind == JsonValueKind.Object)
@@ -189,7 +195,7 @@ public sealed class VitrineApi(HttpClient http, ILogger<VitrineApi> logger)
             }
         }
 
-        return new ApiProblem(status, title, errors);
+        return new ApiProblem(status, title, errors) { ProductIds = productIds };
     }
 
     private static string DefaultTitle(HttpStatusCode status) => status switch

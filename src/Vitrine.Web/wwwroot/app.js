@@ -28,6 +28,36 @@ function connectLiveOrders() {
     source.addEventListener("order.placed", update);
 }
 
-connectLiveOrders();
-window.Blazor?.addEventListener?.("enhancedload", connectLiveOrders);
-document.addEventListener("DOMContentLoaded", () => window.Blazor?.addEventListener?.("enhancedload", connectLiveOrders));
+// The ops view: every 15 s, fetch the page again and swap in its figures, unless the reader paused it.
+let opsTimer = null;
+
+function startOpsUpdates() {
+    clearInterval(opsTimer);
+    const live = document.querySelector("[data-ops-live]");
+    const toggle = document.querySelector("[data-ops-live-toggle]");
+    if (!live || !toggle) {
+        return;
+    }
+    toggle.hidden = false;
+    const checkbox = toggle.querySelector("input");
+    opsTimer = setInterval(async () => {
+        if (!checkbox.checked || !document.contains(live)) {
+            return;
+        }
+        const response = await fetch(location.href, { headers: { accept: "text/html" } });
+        if (response.ok) {
+            const next = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("[data-ops-live]");
+            if (next) {
+                live.replaceChildren(...next.childNodes);
+            }
+        }
+    }, 15000);
+}
+
+function enhance() {
+    connectLiveOrders();
+    startOpsUpdates();
+}
+
+enhance();
+window.Blazor?.addEventListener?.("enhancedload", enhance);

@@ -37,7 +37,9 @@ public sealed class StorefrontFixture : IAsyncLifetime
 
     public Uri ApiUrl { get; private set; } = default!;
 
-    public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string ScreenshotDirectory { get; } = CreateScreenshotDirectory();
 
     public async Task InitializeAsync()
     {
@@ -47,10 +49,14 @@ public sealed class StorefrontFixture : IAsyncLifetime
         var address = Web.CreateClient().BaseAddress!;
         BaseUrl = new UriBuilder(address) { Host = "localhost" }.Uri;
         playwright = await Playwright.CreateAsync();
+
+        // Assertions wait for the page to get there; generous, because `vitrine test` runs every suite at once on
+        // a small machine. Passing never depends on it being quick.
+        Assertions.SetDefaultExpectTimeout(30_000);
     }
 
     /// <summary>A new browser with a fresh profile (no cookies); JavaScript on or off.</summary>
-    public async Task<IBrowserContext> NewBrowserAsync(bool javaScript = true)
+    public async Task<IBrowserContext> NewBrowserAsync(bool javaScript = true, bool bypassContentSecurityPolicy = false)
     {
         var profile = Path.Combine(Path.GetTempPath(), "vitrine-browser-profiles", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(profile);
@@ -61,6 +67,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
             JavaScriptEnabled = javaScript,
+            BypassCSP = bypassContentSecurityPolicy,
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
@@ -103,8 +110,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>artifacts/test/screenshots in the checkout (kept with the test results), found from the test binaries.</summary>
-    private static string FindScreenshotDirectory()
+    private static string FindRepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Vitrine.slnx")))
@@ -112,7 +118,13 @@ public sealed class StorefrontFixture : IAsyncLifetime
             directory = directory.Parent;
         }
 
-        var path = Path.Combine(directory?.FullName ?? Path.GetTempPath(), "artifacts", "test", "screenshots");
+        return directory?.FullName ?? throw new InvalidOperationException("The tests run from outside a Vitrine checkout.");
+    }
+
+    /// <summary>artifacts/test/screenshots in the checkout, kept with the test results.</summary>
+    private static string CreateScreenshotDirectory()
+    {
+        var path = Path.Combine(RepositoryRoot, "artifacts", "test", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

@@ -26,8 +26,6 @@ public sealed class WebFactory : WebApplicationFactory<web::Program>
     {
         var origin = apiUrl.GetLeftPart(UriPartial.Authority);
         builder.UseEnvironment(Environments.Production);
-        // A build (not a publish) keeps static assets where they were built; this maps them, as `dotnet run` does.
-        builder.UseStaticWebAssets();
         builder.UseSetting("ConnectionStrings:Postgres", api.ConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", api.Servers.Cache.ConnectionString);
         builder.UseSetting("ConnectionStrings:RedisDurable", api.Servers.Durable.ConnectionString);
