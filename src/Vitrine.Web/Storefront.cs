@@ -22,9 +22,9 @@ public static class Storefront
 
     public static WebApplicationBuilder AddStorefront(this WebApplicationBuilder builder)
     {
-        // The local stack runs build output (not `dotnet publish`) in Production: without this, MapStaticAssets finds
-        // neither blazor.web.js (it lives in a NuGet package) nor the built assets. A published app has no runtime
-        // manifest, and this does nothing there.
+        // Run from build output in Production (the browser tests do; the local stack and production run `dotnet
+        // publish` output), MapStaticAssets would find neither blazor.web.js (it lives in a NuGet package) nor the
+        // built assets without this. A published app has no runtime manifest, and this does nothing there.
         builder.WebHost.UseStaticWebAssets();
         // …and keep the manifest's own cache headers there (immutable for a year for fingerprinted URLs, which change
         // whenever the content does; no-cache for the rest), instead of the development mode's no-cache everywhere.
