@@ -29,6 +29,26 @@ public sealed class BalancedTopology : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cli.RunAsync("down", "--purge");
 
+    /// <summary>nginx's access log (written with a one-second buffer) names each replica of the kind as an upstream.</summary>
+    public async Task WaitForAccessLogToNameEveryReplicaAsync(string kind)
+    {
+        var log = Path.Combine(Cli.StateDirectory, "logs", "nginx-access.log");
+        var upstreams = Components.Where(c => c.Kind == kind).Select(c => $"\"upstream\":\"{new Uri(c.Url).Authority}\"").ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var text = await File.ReadAllTextAsync(log);
+            var missing = upstreams.Where(upstream => !text.Contains(upstream, StringComparison.Ordinal)).ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"nginx's access log never named {string.Join(", ", missing)}");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>A client of the public load balancer: HTTP/2 over TLS, trusting exactly the stack's self-signed certificate.</summary>
     public PublicHttpClient PublicClient(bool http2 = true, CookieContainer? cookies = null)
     {
@@ -137,11 +157,7 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
             (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).EnsureSuccessStatusCode();
         }
 
-        var log = await File.ReadAllTextAsync(Path.Combine(stack.Cli.StateDirectory, "logs", "nginx-access.log"));
-        foreach (var replica in stack.Components.Where(c => c.Kind == "api"))
-        {
-            log.ShouldContain($"\"upstream\":\"{new Uri(replica.Url).Authority}\"", customMessage: replica.Name);
-        }
+        await stack.WaitForAccessLogToNameEveryReplicaAsync("api");
     }
 
     [Fact]

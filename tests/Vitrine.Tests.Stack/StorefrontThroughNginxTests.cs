@@ -52,11 +52,7 @@ public sealed partial class StorefrontThroughNginxTests(BalancedTopology stack)
         await page.ScreenshotAsync(new() { Path = Path.Combine(stack.Cli.RepositoryRoot, "artifacts", "test", "screenshots", $"nginx-orders-js-{(javaScript ? "on" : "off")}.png"), FullPage = true });
 
         // Every page went through nginx, which spread them over both Web replicas.
-        var log = await File.ReadAllTextAsync(Path.Combine(stack.Cli.StateDirectory, "logs", "nginx-access.log"));
-        foreach (var replica in stack.Components.Where(c => c.Kind == "web"))
-        {
-            log.ShouldContain($"\"upstream\":\"{new Uri(replica.Url).Authority}\"", customMessage: replica.Name);
-        }
+        await stack.WaitForAccessLogToNameEveryReplicaAsync("web");
     }
 
     private async Task<IBrowserContext> LaunchAsync(IPlaywright playwright, bool javaScript)
