@@ -19,6 +19,12 @@ public static class SecurityHeaders
         var imageOrigin = Uri.TryCreate(builder.Configuration["Api:PublicBaseUrl"], UriKind.Absolute, out var publicBase)
             ? publicBase.GetLeftPart(UriPartial.Authority)
             : null;
+        var criticalStyles = kind == ServiceKind.Web ? CriticalStyles.Load(builder.Environment) : null;
+        if (criticalStyles is not null)
+        {
+            builder.Services.AddSingleton(criticalStyles);
+        }
+
         builder.Services.AddSecurityHeaderPolicies()
             .SetDefaultPolicy(policy => policy
                 .AddSeedHeaders()
@@ -28,7 +34,12 @@ public static class SecurityHeaders
                     {
                         csp.AddDefaultSrc().Self();
                         csp.AddScriptSrc().Self();
-                        csp.AddStyleSrc().Self();
+                        var styles = csp.AddStyleSrc().Self();
+                        if (criticalStyles?.Sha256 is { } inlined)
+                        {
+                            styles.WithHash256(inlined);
+                        }
+
                         var images = csp.AddImgSrc().Self().Data();
                         if (imageOrigin is not null)
                         {
