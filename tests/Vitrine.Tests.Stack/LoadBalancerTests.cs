@@ -34,19 +34,11 @@ public sealed class BalancedTopology : IAsyncLifetime
     {
         var log = Path.Combine(Cli.StateDirectory, "logs", "nginx-access.log");
         var upstreams = Components.Where(c => c.Kind == kind).Select(c => $"\"upstream\":\"{new Uri(c.Url).Authority}\"").ToList();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        await LoadBalancerTests.WaitUntilAsync(async () =>
         {
             var text = await File.ReadAllTextAsync(log);
-            var missing = upstreams.Where(upstream => !text.Contains(upstream, StringComparison.Ordinal)).ToList();
-            if (missing.Count == 0)
-            {
-                return;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"nginx's access log never named {string.Join(", ", missing)}");
-            await Task.Delay(250);
-        }
+            return upstreams.All(upstream => text.Contains(upstream, StringComparison.Ordinal));
+        });
     }
 
     /// <summary>A client of the public load balancer: HTTP/2 over TLS, trusting exactly the stack's self-signed certificate.</summary>
@@ -267,16 +259,16 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
     public async Task Generated_nginx_and_prometheus_configurations_pass_their_own_checks()
     {
         var config = Path.Combine(stack.Cli.StateDirectory, "config");
-        var (exit, output) = await RunAsync("nginx", "-t", "-c", Path.Combine(config, "nginx.conf"), "-p", stack.Cli.StateDirectory,
-            "-e", Path.Combine(stack.Cli.StateDirectory, "logs", "nginx-test.log"));
+        var (exit, output) = await VitrineCli.RunProgramAsync("nginx", ["-t", "-c", Path.Combine(config, "nginx.conf"), "-p", stack.Cli.StateDirectory,
+            "-e", Path.Combine(stack.Cli.StateDirectory, "logs", "nginx-test.log")]);
         exit.ShouldBe(0, output);
         output.ShouldContain("test is successful");
 
-        (exit, output) = await RunAsync("promtool", "check", "config", Path.Combine(config, "prometheus.yml"));
+        (exit, output) = await VitrineCli.RunProgramAsync("promtool", ["check", "config", Path.Combine(config, "prometheus.yml")]);
         exit.ShouldBe(0, output);
         output.ShouldContain("SUCCESS");
 
-        (exit, output) = await RunAsync("promtool", "test", "rules", Path.Combine(stack.Cli.RepositoryRoot, "deploy", "prometheus", "alerts.test.yml"));
+        (exit, output) = await VitrineCli.RunProgramAsync("promtool", ["test", "rules", Path.Combine(stack.Cli.RepositoryRoot, "deploy", "prometheus", "alerts.test.yml")]);
         exit.ShouldBe(0, output);
     }
 
@@ -309,25 +301,10 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
         output.ShouldContain("No log for no-such-component");
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+    internal static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
 
     /// <summary>Polls until the condition holds; a generous deadline only turns a hang into a failure.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await condition())

@@ -53,33 +53,36 @@ public sealed class VitrineCli
 
     public int Port(string variable) => int.Parse(Environment[variable], CultureInfo.InvariantCulture);
 
-    public async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    public Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
+        RunProgramAsync(Path.Combine(RepositoryRoot, "vitrine"), arguments, Environment, RepositoryRoot);
+
+    /// <summary>Runs a program to its end (at most 8 minutes) and returns its exit code with stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunProgramAsync(
+        string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(Path.Combine(RepositoryRoot, "vitrine"))
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot,
+            WorkingDirectory = workingDirectory ?? System.Environment.CurrentDirectory,
         };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var (key, value) in Environment)
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
         }
 
         using var process = Process.Start(info)!;
-        var output = new StringBuilder();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         await process.WaitForExitAsync(timeout.Token);
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>`status --json`, parsed.</summary>
