@@ -10,6 +10,11 @@ using Vitrine.Api.Replication;
 using Vitrine.Api.Security;
 using Vitrine.ServiceDefaults;
 
+if (await HealthProbe.RunIfRequestedAsync(args) is { } probe)
+{
+    return probe;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

@@ -19,6 +19,8 @@ var root = new RootCommand("Vitrine: a storefront platform. `vitrine up` starts 
     MigrateCommand.Create(),
     SeedCommand.Create(),
     BenchCommand.Create(),
+    ImagesCommand.Create(),
+    ComposeCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

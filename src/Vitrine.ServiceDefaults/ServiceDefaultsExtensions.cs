@@ -41,6 +41,12 @@ public static class ServiceDefaultsExtensions
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             options.ForwardLimit = 1;
+            // Loopback is trusted by default (the local topology); in containers nginx has an address on the frontend
+            // network, listed here as CIDR ranges (ForwardedHeaders__KnownNetworks, comma-separated).
+            foreach (var network in (builder.Configuration["ForwardedHeaders:KnownNetworks"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
         });
 
         // No "Server: Kestrel" banner: it only helps an attacker fingerprint the stack.

@@ -4,6 +4,11 @@ using Vitrine.Web.Accounts;
 using Vitrine.Web.Cart;
 using Vitrine.Web.Components;
 
+if (await HealthProbe.RunIfRequestedAsync(args) is { } probe)
+{
+    return probe;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ServiceKind.Web);

@@ -25,6 +25,13 @@ public static class MigrateCommand
     private static async Task<int> RunAsync(string? stateDirectory, string? connectionString, CancellationToken cancellationToken)
     {
         connectionString ??= Environment.GetEnvironmentVariable("ConnectionStrings__Postgres");
+        // In a container the connection string is a mounted secret (/run/secrets/ConnectionStrings__Postgres).
+        var secret = Path.Combine("/run/secrets", "ConnectionStrings__Postgres");
+        if (string.IsNullOrWhiteSpace(connectionString) && File.Exists(secret))
+        {
+            connectionString = (await File.ReadAllTextAsync(secret, cancellationToken)).Trim();
+        }
+
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             await Console.Error.WriteLineAsync("migrate: set ConnectionStrings__Postgres or pass --connection.");

@@ -29,7 +29,7 @@ public static class TestCommand
     private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium], cancellationToken))
+        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium, .. Containers.DockerEngine.Requirements], cancellationToken))
         {
             Console.WriteLine("0 passed, 1 failed");
             return 1;

@@ -66,9 +66,10 @@ public static partial class StackConfig
             ["TLS_CERT"] = TlsCertificate(layout),
             ["TLS_KEY"] = TlsKey(layout),
             ["HTTPS_PORT"] = Invariant(StackLayout.Https.Value),
-            ["HTTP_PORT"] = Invariant(StackLayout.Http.Value),
+            ["HTTP_LISTEN"] = Invariant($"listen 127.0.0.1:{StackLayout.Http.Value};\n        listen [::1]:{StackLayout.Http.Value};"),
+            ["HTTPS_LISTEN"] = Invariant($"listen 127.0.0.1:{StackLayout.Https.Value} ssl http2;\n        listen [::1]:{StackLayout.Https.Value} ssl http2;"),
             ["STATUS_PORT"] = Invariant(StackLayout.NginxStatus.Value),
-            ["INTERNAL_PORT"] = Invariant(StackLayout.InternalApi.Value),
+            ["INTERNAL_LISTEN"] = Invariant($"listen 127.0.0.1:{StackLayout.InternalApi.Value};"),
             ["API_SERVERS"] = Servers(StackLayout.Api, topology.ApiReplicas),
             ["WEB_SERVERS"] = Servers(StackLayout.Web, topology.WebReplicas),
         }, cancellationToken);
@@ -99,7 +100,9 @@ public static partial class StackConfig
         StackSecrets.WriteSecretFile(authFile, $"\"{PostgresCluster.User}\" \"{secrets.Read(StackSecrets.PostgresPassword)}\"\n");
         await RenderAsync(layout, "pgbouncer/pgbouncer.ini", PgBouncerConfig(layout), new Dictionary<string, string>
         {
+            ["POSTGRES_HOST"] = "127.0.0.1",
             ["POSTGRES_PORT"] = Invariant(StackLayout.Postgres.Value),
+            ["LISTEN_ADDR"] = "127.0.0.1",
             ["LISTEN_PORT"] = Invariant(StackLayout.PgBouncer.Value),
             ["SOCKET_DIR"] = pgbouncer,
             ["PID_FILE"] = Path.Combine(pgbouncer, "pgbouncer.pid"),
