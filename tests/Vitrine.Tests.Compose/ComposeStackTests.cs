@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace Vitrine.Tests.Compose;
+
+/// <summary>
+/// The seed's Compose deployment on a real Docker engine, as an operator meets it: through nginx's port published on
+/// 127.0.0.1, and through docker/docker-compose with the assignments `vitrine compose env` prints.
+/// </summary>
+public sealed class ComposeStackTests(ComposeFixture stack, ITestOutputHelper output) : IClassFixture<ComposeFixture>
+{
+    [Step]
+    public async Task ServesHealthTheCatalogSignInAndAnOrderThroughNginx()
+    {
+        output.WriteLine($"compose up took {stack.UpTime.TotalSeconds:0} s");
+        (await stack.Client.GetAsync("health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var home = await stack.Client.GetAsync("");
+        home.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await home.Content.ReadAsStringAsync()).ShouldContain("<html", Case.Insensitive);
+
+        var catalog = await stack.Client.GetFromJsonAsync<JsonElement>("api/v1/products?page=1&pageSize=20");
+        var product = catalog.GetProperty("items").EnumerateArray().First(item => item.GetProperty("stock").GetInt32() > 0);
+
+        var email = $"compose-{Guid.NewGuid():N}@example.com";
+        const string password = "Compose-test-password-1";
+        (await stack.Client.PostAsJsonAsync("api/v1/auth/register", new { email, password, name = "Compose Shopper" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var token = await SignInAsync(email, password);
+
+        using var order = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders")
+        {
+            Content = JsonContent.Create(new { items = new[] { new { productId = product.GetProperty("id").GetInt64(), quantity = 1 } } }),
+        };
+        order.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        order.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var placed = await stack.Client.SendAsync(order);
+        placed.StatusCode.ShouldBe(HttpStatusCode.Created, await placed.Content.ReadAsStringAsync());
+
+        // The migration job made the admin account from the generated Docker secret.
+        var admin = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(stack.RepositoryRoot, ".vitrine", "compose", stack.Project, "secrets", "admin.json"))).RootElement;
+        await SignInAsync(admin.GetProperty("email").GetString()!, admin.GetProperty("password").GetString()!);
+    }
+
+    [Step]
+    public async Task RunsEveryContainerAsNonRootReadOnlyWithoutCapabilitiesAndWithLimits()
+    {
+        await stack.WaitForHealthyAsync("api", ComposeFixture.ApiReplicas, TimeSpan.FromMinutes(1));
+        await stack.WaitForHealthyAsync("web", ComposeFixture.WebReplicas, TimeSpan.FromMinutes(1));
+        var containers = await stack.ContainersAsync();
+        containers.Count.ShouldBeGreaterThanOrEqualTo(ComposeFixture.ApiReplicas + ComposeFixture.WebReplicas + 10);
+        foreach (var container in containers)
+        {
+            var inspect = await stack.InspectAsync(container);
+            var name = inspect.GetProperty("Name").GetString();
+            var user = inspect.GetProperty("Config").GetProperty("User").GetString();
+            user.ShouldNotBeNullOrEmpty($"{name} has no user");
+            user.ShouldNotBeOneOf(["root", "0", "0:0"], $"{name} runs as root");
+            var host = inspect.GetProperty("HostConfig");
+            host.GetProperty("ReadonlyRootfs").GetBoolean().ShouldBeTrue($"{name} has a writable root filesystem");
+            host.GetProperty("Memory").GetInt64().ShouldBeGreaterThan(0, $"{name} has no memory limit");
+            host.GetProperty("CapDrop").EnumerateArray().Select(cap => cap.GetString()).ShouldContain("ALL", $"{name} keeps capabilities");
+
+            // And what the kernel says: no process of the container runs as uid 0.
+            var (exit, top) = await stack.DockerAsync("top", container, "-eo", "pid,uid,comm");
+            exit.ShouldBe(0, top);
+            foreach (var line in top.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            {
+                line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].ShouldNotBe("0", $"{name}: {line}");
+            }
+        }
+    }
+
+    [Step]
+    public async Task KeepsPostgresUnreachableFromTheWebReplicasNetworks()
+    {
+        var database = $"{stack.Project}_database";
+        var postgres = await stack.InspectAsync((await stack.ContainersAsync("postgres")).Single());
+        var postgresNetworks = postgres.GetProperty("NetworkSettings").GetProperty("Networks");
+        postgresNetworks.EnumerateObject().Select(network => network.Name).ShouldBe([database]);
+        var address = postgresNetworks.GetProperty(database).GetProperty("IPAddress").GetString()!;
+        var (_, networkJson) = await stack.DockerAsync("network", "inspect", database);
+        JsonDocument.Parse(networkJson).RootElement[0].GetProperty("Internal").GetBoolean().ShouldBeTrue();
+
+        var web = await stack.InspectAsync((await stack.ContainersAsync("web"))[0]);
+        var webNetworks = web.GetProperty("NetworkSettings").GetProperty("Networks").EnumerateObject().Select(network => network.Name).ToList();
+        webNetworks.ShouldNotContain(database);
+
+        // Tried for real: from each of the Web's networks PostgreSQL neither resolves nor answers at its address;
+        // from the database network (the control) it does.
+        foreach (var network in webNetworks)
+        {
+            (await PgIsReadyAsync(network, address)).ShouldNotBe(0, $"PostgreSQL answered at {address} from {network}");
+            (await PgIsReadyAsync(network, "postgres")).ShouldNotBe(0, $"PostgreSQL answered by name from {network}");
+        }
+
+        (await PgIsReadyAsync(database, "postgres")).ShouldBe(0);
+    }
+
+    [Step]
+    public async Task ScalesTheApiFromThreeToFiveAndBackUnderAStreamOfRequestsWithoutAFailure()
+    {
+        await using var load = new ReadinessTraffic(stack.Client);
+        await ReadinessTraffic.RunForAsync(TimeSpan.FromSeconds(3));
+
+        await ScaleApiAsync(5);
+        await stack.WaitForHealthyAsync("api", 5, TimeSpan.FromMinutes(4));
+        // nginx picks the new replicas up from Docker's DNS: every one of the five serves a share of the stream
+        // (nginx's access log, on its container's output, names the replica that answered each request).
+        var addresses = await ApiAddressesAsync();
+        addresses.Count.ShouldBe(5);
+        var since = DateTime.UtcNow;
+        var served = new HashSet<string>();
+        await WaitUntilAsync(async () =>
+        {
+            served.UnionWith(await UpstreamsSinceAsync(since));
+            return addresses.All(served.Contains);
+        }, TimeSpan.FromSeconds(60), () => $"served by {string.Join(", ", served)}; replicas {string.Join(", ", addresses)}");
+
+        await ScaleApiAsync(ComposeFixture.ApiReplicas);
+        await stack.WaitForHealthyAsync("api", ComposeFixture.ApiReplicas, TimeSpan.FromMinutes(2));
+        await ReadinessTraffic.RunForAsync(TimeSpan.FromSeconds(5));
+
+        var result = await load.StopAsync();
+        output.WriteLine($"{result.Succeeded} requests succeeded, {result.Failures.Count} failed");
+        result.Failures.ShouldBeEmpty();
+        result.Succeeded.ShouldBeGreaterThan(100);
+    }
+
+    [Step]
+    public async Task RoutesAroundAKilledApiContainer()
+    {
+        await using var load = new ReadinessTraffic(stack.Client);
+        await ReadinessTraffic.RunForAsync(TimeSpan.FromSeconds(2));
+        var victim = (await stack.ContainersAsync("api"))[0];
+        var (exit, killed) = await stack.DockerAsync("kill", victim);
+        exit.ShouldBe(0, killed);
+        await ReadinessTraffic.RunForAsync(TimeSpan.FromSeconds(15));
+
+        var result = await load.StopAsync();
+        output.WriteLine($"{result.Succeeded} requests succeeded, {result.Failures.Count} failed");
+        result.Failures.ShouldBeEmpty();
+        result.Succeeded.ShouldBeGreaterThan(50);
+    }
+
+    [Step]
+    public async Task ComposeDownLeavesNothingRunning()
+    {
+        var (exit, down) = await stack.VitrineAsync(TimeSpan.FromMinutes(5), "compose", "down", "--purge");
+        stack.IsDown = true;
+        exit.ShouldBe(0, down);
+        var (_, remaining) = await stack.DockerAsync("ps", "-aq", "--filter", $"label=com.docker.compose.project={stack.Project}");
+        // Either the engine is gone (vitrine started it and nothing else ran in it), or none of ours is left in it.
+        remaining.Trim().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.Contains("Cannot connect", StringComparison.Ordinal)).ShouldBeEmpty();
+        await Should.ThrowAsync<HttpRequestException>(() => stack.Client.GetAsync("health/live"));
+    }
+
+    private async Task<string> SignInAsync(string email, string password)
+    {
+        var login = await stack.Client.PostAsJsonAsync("api/v1/auth/login", new { email, password });
+        login.StatusCode.ShouldBe(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private async Task ScaleApiAsync(int replicas)
+    {
+        var clock = Stopwatch.StartNew();
+        var (exit, scaled) = await stack.ComposeAsync("up", "-d", "--no-recreate", "--scale", $"api={replicas}", "--scale", $"web={ComposeFixture.WebReplicas}");
+        exit.ShouldBe(0, scaled);
+        output.WriteLine($"docker-compose up --scale api={replicas}: {clock.Elapsed.TotalSeconds:0} s");
+    }
+
+    /// <summary>The API replicas' addresses on the frontend network, where nginx reaches them.</summary>
+    private async Task<List<string>> ApiAddressesAsync()
+    {
+        var addresses = new List<string>();
+        foreach (var container in await stack.ContainersAsync("api"))
+        {
+            var networks = (await stack.InspectAsync(container)).GetProperty("NetworkSettings").GetProperty("Networks");
+            addresses.Add(networks.GetProperty($"{stack.Project}_frontend").GetProperty("IPAddress").GetString()! + ":8080");
+        }
+
+        return addresses;
+    }
+
+    /// <summary>pg_isready from a throwaway container on one network (the PostgreSQL image, read-only, no capabilities).</summary>
+    private async Task<int> PgIsReadyAsync(string network, string host)
+    {
+        var (exit, said) = await stack.DockerAsync("run", "--rm", "--network", network, "--read-only", "--cap-drop", "ALL", "--user", "postgres",
+            "--entrypoint", "pg_isready", "vitrine/postgres:latest", "-h", host, "-p", "5432", "-t", "3");
+        output.WriteLine($"pg_isready -h {host} from {network}: {exit} {said.Trim()}");
+        return exit;
+    }
+
+    /// <summary>The upstream addresses in nginx's access log since a moment (JSON lines on its container's output).</summary>
+    private async Task<IEnumerable<string>> UpstreamsSinceAsync(DateTime since)
+    {
+        var nginx = (await stack.ContainersAsync("nginx")).Single();
+        var (_, log) = await stack.DockerAsync("logs", "--since", since.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), nginx);
+        return log.Split('\n')
+            .Where(line => line.StartsWith('{') && line.Contains("\"upstream\"", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("upstream").GetString() ?? "")
+            .SelectMany(upstream => upstream.Split([',', ' ', ':'], StringSplitOptions.RemoveEmptyEntries).Chunk(2).Where(pair => pair.Length == 2).Select(pair => $"{pair[0]}:{pair[1]}"))
+            .ToList();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> explain)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException(explain());
+            }
+
+            await Task.Delay(1000);
+        }
+    }
+}
+
+/// <summary>
+/// A steady stream of GETs through nginx (two at a time) to an API route nginx never caches (the API's readiness),
+/// recording every failure.
+/// </summary>
+public sealed class ReadinessTraffic : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task[] workers;
+    private int succeeded;
+
+    public ReadinessTraffic(HttpClient client)
+    {
+        workers = Enumerable.Range(0, 2).Select(_ => Task.Run(() => RunAsync(client))).ToArray();
+    }
+
+    public ConcurrentQueue<string> Failures { get; } = new();
+
+    public static Task RunForAsync(TimeSpan duration) => Task.Delay(duration);
+
+    public async Task<(int Succeeded, IReadOnlyCollection<string> Failures)> StopAsync()
+    {
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        return (succeeded, Failures.ToArray());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!stop.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+
+        stop.Dispose();
+    }
+
+    private async Task RunAsync(HttpClient client)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await client.GetAsync("health/ready", CancellationToken.None);
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref succeeded);
+                }
+                else
+                {
+                    Failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode}");
+                }
+            }
+            catch (HttpRequestException exception)
+            {
+                Failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {exception.Message}");
+            }
+            catch (TaskCanceledException exception)
+            {
+                Failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} timeout: {exception.Message}");
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+}
