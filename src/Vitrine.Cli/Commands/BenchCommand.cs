@@ -55,8 +55,8 @@ public static class BenchCommand
             return 1;
         }
 
-        var secrets = new StackSecrets(layout);
-        if (AppHostProcess.RunningPid(layout) is null || !secrets.Exists(StackSecrets.PostgresPassword))
+        var stack = StackModel.Load(layout);
+        if (AppHostProcess.RunningPid(layout) is null || stack is null)
         {
             AnsiConsole.MarkupLine("[red]The stack is not running:[/] start it with ./vitrine up (bench uses its PostgreSQL and Redis).");
             return 1;
@@ -72,7 +72,7 @@ public static class BenchCommand
             return 1;
         }
 
-        var connectionString = PostgresCluster.ConnectionString(secrets);
+        var connectionString = stack.Primary().ConnectionString;
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
             // Enough data for random ids and logins; a larger `vitrine seed` beforehand is kept as it is.
@@ -96,7 +96,7 @@ public static class BenchCommand
             };
             foreach (var variant in variants)
             {
-                await using var api = await BenchApi.StartAsync(layout, secrets, generalStore: variant == "Redis" ? "Redis" : "InProcess",
+                await using var api = await BenchApi.StartAsync(stack, generalStore: variant == "Redis" ? "Redis" : "InProcess",
                     database: scenario == "database" ? variant : "Direct", cancellationToken);
                 var script = scenario switch { "limiter" => "categories", "database" => "mine", _ => scenario };
                 var environment = new Dictionary<string, string>
@@ -251,9 +251,9 @@ public static class BenchCommand
 
         public string Url { get; }
 
-        public static async Task<BenchApi> StartAsync(StackLayout layout, StackSecrets secrets, string generalStore, string database, CancellationToken cancellationToken)
+        public static async Task<BenchApi> StartAsync(StackModel stack, string generalStore, string database, CancellationToken cancellationToken)
         {
-            var dll = Path.Combine(layout.RepositoryRoot, "artifacts", "bench", "bin", "Vitrine.Api", "release", "Vitrine.Api.dll");
+            var dll = Path.Combine(stack.Layout.RepositoryRoot, "artifacts", "bench", "bin", "Vitrine.Api", "release", "Vitrine.Api.dll");
 
             var port = FreePort();
             var url = $"http://127.0.0.1:{port}";
@@ -263,23 +263,23 @@ public static class BenchCommand
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            info.Environment["ConnectionStrings__Postgres"] = database == "PgBouncer"
-                ? PostgresCluster.ConnectionString(secrets, StackLayout.PgBouncer.Value, PostgresCluster.Database) + ";No Reset On Close=true;Max Auto Prepare=0"
-                : PostgresCluster.ConnectionString(secrets);
-            if (database == "Replica")
+
+            // The stack's own API environment (one replica's share of the rate limits), with the database path the
+            // scenario compares: straight to the primary, through PgBouncer, or reading from the replica.
+            var environment = stack.ApiEnvironment();
+            environment["RateLimiting__ApiReplicas"] = "1";
+            environment["RateLimiting__GeneralStore"] = generalStore;
+            environment["ConnectionStrings__Postgres"] = database == "PgBouncer" ? stack.PgBouncer().ConnectionString : stack.Primary().ConnectionString;
+            if (database != "Replica")
             {
-                info.Environment["ConnectionStrings__PostgresRead"] = PostgresCluster.ConnectionString(secrets, StackLayout.PostgresReplica.Value, PostgresCluster.Database);
+                environment.Remove("ConnectionStrings__PostgresRead");
             }
 
-            info.Environment["ConnectionStrings__Redis"] = $"127.0.0.1:{StackLayout.RedisCache.Value}";
-            info.Environment["ConnectionStrings__RedisDurable"] = $"127.0.0.1:{StackLayout.RedisDurable.Value},password={secrets.Read(StackSecrets.RedisDurablePassword)}";
-            info.Environment["Jwt__SigningKey"] = secrets.Read(StackSecrets.JwtSigningKey);
-            info.Environment["RateLimiting__GeneralStore"] = generalStore;
-            info.Environment["Mail__PickupDirectory"] = Path.Combine(layout.StateDirectory, "mail");
-            info.Environment["Images__Directory"] = Path.Combine(layout.StateDirectory, "images");
-            info.Environment["Images__CacheDirectory"] = Path.Combine(layout.StateDirectory, "images-cache");
-            info.Environment[AppHostProcess.StackVariable] = layout.StateDirectory;
+            foreach (var (key, value) in environment)
+            {
+                info.Environment[key] = value;
+            }
+
             var process = Process.Start(info)!;
             // Production logging stays on; its output is drained, not kept.
             process.OutputDataReceived += (_, _) => { };
@@ -289,7 +289,7 @@ public static class BenchCommand
 
             var api = new BenchApi(process, url);
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await StackStatus.IsOkAsync(url + "/health/ready", cancellationToken))
+            while (!await IsReadyAsync(url, cancellationToken))
             {
                 if (process.HasExited || DateTime.UtcNow > deadline)
                 {
@@ -323,6 +323,25 @@ public static class BenchCommand
             }
 
             process.Dispose();
+        }
+
+        /// <summary>This process is the benchmark's own, not the AppHost's: its readiness is probed directly.</summary>
+        private static async Task<bool> IsReadyAsync(string url, CancellationToken cancellationToken)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            try
+            {
+                using var response = await http.GetAsync(new Uri(url + "/health/ready"), cancellationToken);
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
         }
 
         private static int FreePort()

@@ -46,7 +46,7 @@ public static class SeedCommand
 
     private static string? LocalConnection()
     {
-        var secrets = new StackSecrets(StackLayout.Discover());
-        return secrets.Exists(StackSecrets.PostgresPassword) ? PostgresCluster.ConnectionString(secrets) : null;
+        var stack = StackModel.Load(StackLayout.Discover());
+        return stack is not null && stack.Secrets.Exists(StackSecrets.PostgresPassword) ? stack.Primary().ConnectionString : null;
     }
 }
