@@ -70,7 +70,7 @@ public sealed partial class Backchannel(
         }
 
         LogRestart(logger, name);
-        var requested = DateTime.UtcNow;
+        var requested = DateTime.UtcNow.AddSeconds(-1); // DCP's start times may be whole seconds
         var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, requestAborted);
         if (!result.Success)
         {
@@ -87,12 +87,15 @@ public sealed partial class Backchannel(
         deadline.CancelAfter(timeout);
         try
         {
-            // Healthy again means a process started after the request, reported healthy by Aspire's own checks.
+            // Healthy again means a process started after the request, and its health checks passed since it started.
             await notifications.WaitForResourceAsync(name, e =>
-                e.Snapshot.State?.Text == KnownResourceStates.Running
-                && e.Snapshot.StartTimeStamp?.ToUniversalTime() >= requested
-                && e.Snapshot.HealthStatus is Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy or null
-                && e.Snapshot.HealthReports.All(r => r.Status is Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy), deadline.Token);
+                e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.StartTimeStamp?.ToUniversalTime() >= requested, deadline.Token);
+            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+            while (!states.IsHealthy(name))
+            {
+                await poll.WaitForNextTickAsync(deadline.Token);
+            }
+
             return Answer(true, $"{name} restarted and healthy");
         }
         catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)

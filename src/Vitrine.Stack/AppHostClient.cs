@@ -7,8 +7,10 @@ namespace Vitrine.Stack;
 /// <param name="Kind">CONTRACT §1's kind, or null for a step or exporter that `status` does not list.</param>
 /// <param name="State">Aspire's resource state: Starting, Running, Exited, Finished, FailedToStart, Waiting…</param>
 /// <param name="Failed">It stopped when it should run, or a one-shot step ended with a non-zero exit code.</param>
+/// <param name="HealthChecks">Each of Aspire's health checks of it and its last result (null: not run yet).</param>
 public sealed record ComponentStatus(
-    string Name, string? Kind, int? Pid, string Url, bool Healthy, int Port, long? UptimeSeconds, string State, int? ExitCode, bool Failed);
+    string Name, string? Kind, int? Pid, string Url, bool Healthy, int Port, long? UptimeSeconds, string State, int? ExitCode, bool Failed,
+    IReadOnlyDictionary<string, string?>? HealthChecks = null);
 
 public sealed record StatusReport(IReadOnlyList<ComponentStatus> Components)
 {
