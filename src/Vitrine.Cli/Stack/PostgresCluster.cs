@@ -39,6 +39,7 @@ public static class PostgresCluster
     {
         if (Shell.IsRoot)
         {
+            // A shell-out: .NET has no chown (only file modes).
             var result = await Shell.RunAsync("chown", ["-R", "postgres:postgres", directory], cancellationToken: cancellationToken);
             if (!result.Succeeded)
             {

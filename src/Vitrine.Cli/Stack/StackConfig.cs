@@ -86,6 +86,7 @@ public static partial class StackConfig
         }, cancellationToken);
         if (Shell.IsRoot)
         {
+            // A shell-out: .NET has no chown (only file modes).
             await Shell.RunAsync("chown", ["-R", "postgres:postgres", pgbouncer, Path.GetDirectoryName(layout.PostgresConfig)!], cancellationToken: cancellationToken);
         }
     }

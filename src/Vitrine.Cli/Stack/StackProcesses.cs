@@ -49,6 +49,7 @@ public static class StackProcesses
 
     public static void Signal(int pid, string signal)
     {
+        // A shell-out: .NET sends only SIGKILL (Process.Kill); TERM and INT need kill(1).
         using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
