@@ -35,7 +35,7 @@ public sealed class PgBouncerServer : IAsyncDisposable
         await File.WriteAllTextAsync(authFile, $"\"{User}\" \"{server.password}\"\n");
         await ServerProcess.RunAsync("chmod", ["600", authFile]);
         var config = Path.Combine(directory, "pgbouncer.ini");
-        var template = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "deploy", "pgbouncer", "pgbouncer.ini"));
+        var template = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RepositoryRoot, "deploy", "pgbouncer", "pgbouncer.ini"));
         await File.WriteAllTextAsync(config, template
             .Replace("{{LISTEN_PORT}}", server.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{POSTGRES_PORT}}", primary.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -49,10 +49,8 @@ public sealed class PgBouncerServer : IAsyncDisposable
             await ServerProcess.RunAsync("chown", ["-R", "postgres:postgres", directory]);
         }
 
-        server.process = Process.Start(ServerProcess.StartInfo(PgBouncerBinary(), [config], asPostgresUser: true))!;
-        server.process.BeginOutputReadLine();
-        server.process.BeginErrorReadLine();
-        await ServerProcess.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(20));
+        server.process = ServerProcess.Start(ServerProcess.StartInfo(PgBouncerBinary(), [config], asPostgresUser: true), $"pgbouncer (port {server.Port})", stop: "TERM");
+        await ServerProcess.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(20), server.process);
         return server;
     }
 
@@ -93,26 +91,15 @@ public sealed class PgBouncerServer : IAsyncDisposable
         new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("pgbouncer not found: install PgBouncer (./vitrine test installs it).");
 
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vitrine.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        return root?.FullName ?? throw new InvalidOperationException("The repository root (Vitrine.slnx) was not found above the test binaries.");
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            process.Kill();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            // SIGTERM (recorded at start) is PgBouncer's immediate shutdown.
+            await ServerProcess.StopAsync(process);
+            process = null;
         }
 
-        process?.Dispose();
         Directory.Delete(directory, recursive: true);
     }
 }
