@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using Npgsql;
 using StackExchange.Redis;
@@ -58,6 +59,7 @@ public sealed class StackModel
         return new StackModel(layout, saved.Topology, saved.Ports);
     }
 
+    [SupportedOSPlatform("linux")] // Unix file modes
     public void Save()
     {
         Directory.CreateDirectory(Layout.RunDirectory);

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -16,6 +17,7 @@ public sealed class StackSecrets(StackLayout layout)
     public const string RedisExporterPasswords = "redis-exporter-passwords.json";
     public const string Admin = "admin.json";
 
+    [SupportedOSPlatform("linux")] // Unix file modes
     public void EnsureGenerated()
     {
         Directory.CreateDirectory(layout.SecretsDirectory);
@@ -34,6 +36,7 @@ public sealed class StackSecrets(StackLayout layout)
     public AdminCredentials? ReadAdmin() =>
         Exists(Admin) ? JsonSerializer.Deserialize(File.ReadAllText(layout.Secret(Admin)), StackJson.Default.AdminCredentials) : null;
 
+    [SupportedOSPlatform("linux")]
     public void WriteAdmin(AdminCredentials admin) =>
         WriteSecretFile(layout.Secret(Admin), JsonSerializer.Serialize(admin, StackJson.Default.AdminCredentials));
 
@@ -41,6 +44,7 @@ public sealed class StackSecrets(StackLayout layout)
     public static string Token(int bytes) =>
         Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
 
+    [SupportedOSPlatform("linux")]
     private void WriteIfMissing(string name, Func<string> create)
     {
         var path = layout.Secret(name);
@@ -50,6 +54,7 @@ public sealed class StackSecrets(StackLayout layout)
         }
     }
 
+    [SupportedOSPlatform("linux")]
     public static void WriteSecretFile(string path, string content)
     {
         // Create with 600 before any byte is written, so the secret is never readable by others even briefly.

@@ -43,6 +43,13 @@ public sealed class VitrineCli
         {
             Environment[port.Variable] = FreePorts(port.Count).ToString(CultureInfo.InvariantCulture);
         }
+
+        // Recorded for `vitrine test`, which stops (by `down --purge`) any stack a crashed test host left running.
+        if (System.Environment.GetEnvironmentVariable("VITRINE_TEST_RUN_DIR") is { Length: > 0 } run)
+        {
+            var stacks = Directory.CreateDirectory(Path.Combine(run, "stacks")).FullName;
+            File.WriteAllText(Path.Combine(stacks, Guid.NewGuid().ToString("N")), StateDirectory);
+        }
     }
 
     public string RepositoryRoot { get; }
