@@ -20,13 +20,19 @@ public static class SeedCommand
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string; default the local stack's" };
         var command = new Command("seed", "Fill the database with set-based SQL; tops up to the requested counts, also on a database in use") { users, products, orders, seed, connection };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(users), parse.GetValue(products), parse.GetValue(orders), parse.GetValue(seed), parse.GetValue(connection), AnsiConsole.Console, cancellationToken));
+            parse.GetValue(users), parse.GetValue(products), parse.GetValue(orders), parse.GetValue(seed), parse.GetValue(connection), AnsiConsole.Console, Console.Error, cancellationToken));
         return command;
     }
 
     /// <summary>Seeds and reports; any failure is one line on stderr and a non-zero exit code, never a stack trace.</summary>
-    public static async Task<int> RunAsync(long users, long products, long orders, int seed, string? connectionString, IAnsiConsole console, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(long users, long products, long orders, int seed, string? connectionString, IAnsiConsole console, TextWriter error, CancellationToken cancellationToken)
     {
+        int Fail(string message, int exitCode)
+        {
+            error.WriteLine($"seed: {message}");
+            return exitCode;
+        }
+
         if (users < 0 || products < 0 || orders < 0)
         {
             return Fail("counts must not be negative.", 2);
@@ -77,12 +83,6 @@ public static class SeedCommand
         {
             return Fail($"cannot reach PostgreSQL at {builder.Host}:{builder.Port}: {(e.InnerException ?? e).Message}", 1);
         }
-    }
-
-    private static int Fail(string message, int exitCode)
-    {
-        Console.Error.WriteLine($"seed: {message}");
-        return exitCode;
     }
 
     private static string? LocalConnection()
