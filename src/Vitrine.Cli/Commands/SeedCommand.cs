@@ -47,7 +47,7 @@ public static class SeedCommand
         NpgsqlConnectionStringBuilder builder;
         try
         {
-            builder = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 };
+            builder = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0, ApplicationName = "vitrine seed" };
         }
         catch (ArgumentException e)
         {

@@ -301,6 +301,10 @@ public sealed class ScaleSeeder(NpgsqlDataSource dataSource, int seed, IAnsiCons
             ANALYZE seed_goods;
             """), cancellationToken);
         var buyers = await CountAsync(connection, "SELECT count(*) FROM seed_buyers", cancellationToken);
+
+        // Seeded users usually hold one unbroken run of ids (they went in together): then the n-th is simply first + n - 1
+        // and no lookup is needed; otherwise (gaps, sign-ups in between) each order looks its buyer up.
+        var contiguousBuyers = await ScalarAsync(connection, "SELECT min(id) FROM seed_buyers HAVING max(id) - min(id) + 1 = count(*)", cancellationToken) as long?;
         var goods = await CountAsync(connection, "SELECT count(*) FROM seed_goods", cancellationToken);
         if (buyers == 0 || goods == 0)
         {
@@ -336,21 +340,28 @@ public sealed class ScaleSeeder(NpgsqlDataSource dataSource, int seed, IAnsiCons
                 continue;
             }
 
+            // One statement per month: the chosen rows are computed once and feed both the orders and their items.
             var source = OrderSource(existing + offset + 1, existing + offset + shares[m], existing + 1, firstId, goods, buyers, months[m]);
+            var buyer = contiguousBuyers is { } firstBuyer ? Invariant($"{firstBuyer - 1} + o.buyer") : "(SELECT b.id FROM seed_buyers b WHERE b.rn = o.buyer)";
             await using (var insert = new NpgsqlCommand(Invariant($"""
-                INSERT INTO orders (id, created_at, user_id, status, total_cents, currency, updated_at)
-                SELECT o.id, o.created_at, b.id, (@statuses)[1 + {Hash("o.k", 26, Statuses.Length)}],
-                       g1.price_cents * o.q1 + coalesce(g2.price_cents * o.q2, 0), 'USD', o.created_at
-                FROM ({source}) o
-                JOIN seed_buyers b ON b.rn = o.buyer
-                JOIN seed_goods g1 ON g1.rn = o.p1
-                LEFT JOIN seed_goods g2 ON g2.rn = o.p2;
-
+                WITH chosen AS MATERIALIZED (
+                    SELECT o.k, o.id, o.created_at, {buyer} AS user_id, o.q1, o.q2,
+                           g1.id AS product1, g1.name AS name1, g1.price_cents AS price1,
+                           g2.id AS product2, g2.name AS name2, g2.price_cents AS price2
+                    FROM ({source}) o
+                    JOIN seed_goods g1 ON g1.rn = o.p1
+                    LEFT JOIN seed_goods g2 ON g2.rn = o.p2
+                ), placed AS (
+                    INSERT INTO orders (id, created_at, user_id, status, total_cents, currency, updated_at)
+                    SELECT c.id, c.created_at, c.user_id, (@statuses)[1 + {Hash("c.k", 26, Statuses.Length)}],
+                           c.price1 * c.q1 + coalesce(c.price2 * c.q2, 0), 'USD', c.created_at
+                    FROM chosen c
+                )
                 INSERT INTO order_items (order_id, order_created_at, product_id, name, quantity, unit_price_cents)
-                SELECT o.id, o.created_at, g.id, g.name, line.quantity, g.price_cents
-                FROM ({source}) o
-                CROSS JOIN LATERAL (VALUES (1, o.p1, o.q1), (2, o.p2, o.q2)) AS line(n, product, quantity)
-                JOIN seed_goods g ON g.rn = line.product;
+                SELECT c.id, c.created_at, line.product, line.name, line.quantity, line.price
+                FROM chosen c
+                CROSS JOIN LATERAL (VALUES (c.product1, c.name1, c.q1, c.price1), (c.product2, c.name2, c.q2, c.price2)) AS line(product, name, quantity, price)
+                WHERE line.product IS NOT NULL
                 """), connection) { CommandTimeout = 0 })
             {
                 insert.Parameters.AddWithValue("statuses", Statuses);

@@ -125,6 +125,11 @@ public sealed class ScaleSeederTests : IAsyncLifetime
     public async Task A_smaller_earlier_seed_is_completed()
     {
         await SeedAsync(users: 40, products: 200, orders: 100);
+        await ExecuteAsync("""
+            SELECT nextval('users_id_seq') FROM generate_series(1, 7);
+            INSERT INTO users (email, password_hash, name, role, status, created_at, updated_at)
+            VALUES ('carla@example.com', 'x', 'Carla', 'customer', 'active', now(), now());
+            """);
 
         var report = await SeedAsync(users: 250, products: 90, orders: 600, bulkThreshold: 1);
 
