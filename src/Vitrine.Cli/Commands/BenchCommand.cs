@@ -76,7 +76,7 @@ public static class BenchCommand
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
             // Enough data for random ids and logins; a larger `vitrine seed` beforehand is kept as it is.
-            await new ScaleSeeder(dataSource, 42).RunAsync(users: 10_000, products: 10_000, orders: 50_000, cancellationToken);
+            await new ScaleSeeder(dataSource, 42, AnsiConsole.Console).RunAsync(users: 10_000, products: 10_000, orders: 50_000, cancellationToken);
         }
 
         var (minId, maxId, users) = await DataShapeAsync(connectionString, cancellationToken);
