@@ -94,8 +94,22 @@ IResourceBuilder<ExecutableResource> Replica(string name, string published, stri
     .WithEnvironment("ASPNETCORE_URLS", StackModel.HttpUrl(port))
     .WithEnvironment("OTEL_SERVICE_NAME", name)
     .WithOtlpExporter()
+    // WithOtlpExporter asks every replica for always_on: sampling is left to the replicas' documented default instead
+    // (ServiceDefaults' Telemetry: parent-based, 1 root in 10), unless whoever starts the stack sets
+    // OTEL_TRACES_SAMPLER (and OTEL_TRACES_SAMPLER_ARG) themselves, e.g. always_on to follow every request.
     .WithEnvironment(context =>
     {
+        void PassThrough(string variable)
+        {
+            context.EnvironmentVariables.Remove(variable);
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } chosen)
+            {
+                context.EnvironmentVariables[variable] = chosen;
+            }
+        }
+
+        PassThrough("OTEL_TRACES_SAMPLER");
+        PassThrough("OTEL_TRACES_SAMPLER_ARG");
         foreach (var (key, value) in environment)
         {
             context.EnvironmentVariables[key] = value;
