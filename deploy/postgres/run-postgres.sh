@@ -23,6 +23,12 @@ $run_as postgres -D "$data_dir" -p "$port" -c "config_file=$config" \
   -c "unix_socket_directories=$socket_dir" -c "listen_addresses=127.0.0.1" "$@" &
 pid=$!
 trap 'kill -INT "$pid" 2>/dev/null' TERM INT
-# The first wait returns when a signal arrives; the second waits for PostgreSQL to finish shutting down.
-wait "$pid" || true
-wait "$pid" 2>/dev/null || true
+# wait returns when PostgreSQL exits or when a signal arrives; after a signal, wait again for the shutdown to end.
+# PostgreSQL's own exit status is the wrapper's, so a supervisor sees a failed start as a failure.
+status=0
+wait "$pid" || status=$?
+if kill -0 "$pid" 2>/dev/null; then
+  status=0
+  wait "$pid" || status=$?
+fi
+exit "$status"

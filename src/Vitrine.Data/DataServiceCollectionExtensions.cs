@@ -44,7 +44,13 @@ public static class DataServiceCollectionExtensions
 public static class VitrineDataSource
 {
     /// <summary>Builds the process's data source, applying the pool settings unless the connection string sets them.</summary>
-    public static NpgsqlDataSource Create(string connectionString, DatabaseOptions options)
+    /// <param name="autoPrepare">
+    /// Let Npgsql prepare the statements a connection runs repeatedly (unless the connection string says otherwise):
+    /// only for a server reached directly, never through PgBouncer's transaction pooling (1.18 has no prepared
+    /// statements), which is why the primary's connection string carries <c>Max Auto Prepare=0</c>. The read replica
+    /// is reached directly, and planning the order history over every monthly partition is most of its cost.
+    /// </param>
+    public static NpgsqlDataSource Create(string connectionString, DatabaseOptions options, bool autoPrepare = false)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         var given = new DbConnectionStringKeys(connectionString);
@@ -61,6 +67,10 @@ public static class VitrineDataSource
         csb.ConnectionIdleLifetime = options.ConnectionIdleLifetimeSeconds;
         csb.Timeout = options.ConnectTimeoutSeconds;
         csb.ApplicationName ??= AppDomain.CurrentDomain.FriendlyName;
+        if (autoPrepare && !given.Has("Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            csb.MaxAutoPrepare = 32;
+        }
 
         var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);
         return builder.Build();

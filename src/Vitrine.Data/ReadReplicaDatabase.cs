@@ -22,7 +22,7 @@ public sealed class ReadReplicaDatabase : IAsyncDisposable
             return;
         }
 
-        dataSource = VitrineDataSource.Create(connectionStrings.Value.PostgresRead, database.Value);
+        dataSource = VitrineDataSource.Create(connectionStrings.Value.PostgresRead, database.Value, autoPrepare: true);
         var options = new DbContextOptionsBuilder<VitrineDbContext>();
         VitrineDataSource.Configure(options, dataSource, retryOnFailure: false);
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);

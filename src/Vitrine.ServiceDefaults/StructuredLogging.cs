@@ -19,6 +19,9 @@ public static class StructuredLogging
             .ReadFrom.Configuration(builder.Configuration)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            // FusionCache writes two lines per cache call below Warning ("GetOrSetAsync call", "return"): measured,
+            // two thirds of all log lines and a fifth of a cached read's CPU. Its warnings and errors still come through.
+            .MinimumLevel.Override("ZiggyCreatures.Caching.Fusion", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Service", builder.Environment.ApplicationName)
             // Formatting and writing happen on a background thread, off the request path (measured: the synchronous

@@ -18,7 +18,7 @@ public sealed class BalancedTopology : IAsyncLifetime
 
     public List<StackComponent> Components { get; private set; } = [];
 
-    public string Site => $"https://localhost:{Cli.Port("VITRINE_HTTPS_PORT")}";
+    public string Site => $"https://localhost:{Cli.Port(StackPorts.Https)}";
 
     public async Task InitializeAsync()
     {
@@ -86,6 +86,34 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
     }
 
     [Fact]
+    public async Task Every_database_and_redis_url_status_prints_is_accepted_by_psql_and_redis_cli()
+    {
+        // CONTRACT §1: a database's url is one psql accepts, a Redis url one redis-cli -u accepts (with its password).
+        var databases = stack.Components.Where(c => c.Kind is "postgres" or "postgres-replica" or "pgbouncer").ToList();
+        var redis = stack.Components.Where(c => c.Kind is "redis-cache" or "redis-durable").ToList();
+        databases.Count.ShouldBe(3);
+        redis.Count.ShouldBe(2);
+        foreach (var database in databases)
+        {
+            var (exit, output) = await VitrineCli.RunProgramAsync("psql", [database.Url, "-qtAc", "SELECT current_user || '@' || current_database()"]);
+            exit.ShouldBe(0, $"{database.Name}: {output}");
+            output.Trim().ShouldBe("vitrine@vitrine", database.Name);
+        }
+
+        foreach (var server in redis)
+        {
+            var (exit, output) = await VitrineCli.RunProgramAsync("redis-cli", ["--no-auth-warning", "-u", server.Url, "PING"]);
+            exit.ShouldBe(0, $"{server.Name}: {output}");
+            output.Trim().ShouldBe("PONG", server.Name);
+        }
+
+        // The durable Redis refuses a client without its password: the URL's password is what lets redis-cli in.
+        var durable = new Uri(redis.Single(c => c.Kind == "redis-durable").Url);
+        var (_, refused) = await VitrineCli.RunProgramAsync("redis-cli", ["-p", durable.Port.ToString(CultureInfo.InvariantCulture), "PING"]);
+        refused.ShouldContain("NOAUTH");
+    }
+
+    [Fact]
     public async Task Nginx_serves_http2_over_tls_routes_by_path_and_redirects_plain_http()
     {
         using var http = stack.PublicClient();
@@ -103,7 +131,7 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
         page.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
 
         using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var redirect = await plain.GetAsync(new Uri($"http://localhost:{stack.Cli.Port("VITRINE_HTTP_PORT")}/products?q=lamp"));
+        using var redirect = await plain.GetAsync(new Uri($"http://localhost:{stack.Cli.Port(StackPorts.Http)}/products?q=lamp"));
         redirect.StatusCode.ShouldBe(HttpStatusCode.MovedPermanently);
         redirect.Headers.Location.ShouldBe(new Uri($"{stack.Site}/products?q=lamp"));
     }
@@ -233,7 +261,7 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
     public async Task A_row_written_through_pgbouncer_to_the_primary_is_read_back_from_the_replica()
     {
         var marker = "replicated-" + Guid.NewGuid().ToString("N")[..12];
-        await using (var primary = NpgsqlDataSource.Create(VitrineCli.ToNpgsql(stack.Components.Single(c => c.Kind == "pgbouncer").Url) + ";Max Auto Prepare=0;No Reset On Close=true"))
+        await using (var primary = NpgsqlDataSource.Create(VitrineCli.ToNpgsql(stack.Components.Single(c => c.Kind == "pgbouncer").Url, throughPgBouncer: true)))
         {
             await using var insert = primary.CreateCommand($"INSERT INTO categories (slug, name) VALUES ('{marker}', 'Replicated')");
             (await insert.ExecuteNonQueryAsync()).ShouldBe(1);

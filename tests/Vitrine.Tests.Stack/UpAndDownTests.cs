@@ -33,7 +33,7 @@ public sealed class UpAndDownTests : IAsyncLifetime
             ["postgres", "postgres-replica", "pgbouncer", "redis-cache", "redis-durable", "api", "web", "lb", "prometheus", "dashboard"], ignoreOrder: true);
         status.ShouldAllBe(component => component.Pid > 0);
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cli.Port("VITRINE_API_PORT")}") };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cli.Port(StackPorts.Api)}") };
         (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
         var products = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/products?page=1&pageSize=20", UriKind.Relative))).RootElement;
         products.GetProperty("items").GetArrayLength().ShouldBe(20);
@@ -87,7 +87,7 @@ public sealed class UpAndDownTests : IAsyncLifetime
             link.LinkTarget.ShouldNotBeNull();
             link.LinkTarget.ShouldStartWith("/var/lib/vitrine/");
 
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{locked.Port("VITRINE_API_PORT")}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{locked.Port(StackPorts.Api)}") };
             (await http.GetAsync(new Uri("/api/v1/products?pageSize=5", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
             (exit, output) = await locked.RunAsync("down", "--purge");
@@ -104,13 +104,13 @@ public sealed class UpAndDownTests : IAsyncLifetime
     [Fact]
     public async Task A_port_in_use_is_named_with_the_setting_that_moves_it()
     {
-        using var squatter = new TcpListener(IPAddress.Loopback, cli.Port("VITRINE_POSTGRES_PORT"));
+        using var squatter = new TcpListener(IPAddress.Loopback, cli.Port(StackPorts.Postgres));
         squatter.Start();
 
         var (exit, output) = await cli.RunAsync("up");
 
         exit.ShouldBe(1);
-        output.ShouldContain($"Port {cli.Port("VITRINE_POSTGRES_PORT")} (PostgreSQL) is in use");
+        output.ShouldContain($"Port {cli.Port(StackPorts.Postgres)} (PostgreSQL) is in use");
         output.ShouldContain("VITRINE_POSTGRES_PORT");
     }
 

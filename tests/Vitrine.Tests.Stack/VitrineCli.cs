@@ -13,36 +13,43 @@ namespace Vitrine.Tests.Stack;
 /// </summary>
 public sealed class VitrineCli
 {
-    /// <summary>Every port setting, with how many consecutive ports it starts (replicas and exporters take a range).</summary>
-    private static readonly (string Variable, int Count)[] PortVariables =
-    [
-        ("VITRINE_POSTGRES_PORT", 1), ("VITRINE_POSTGRES_REPLICA_PORT", 1), ("VITRINE_PGBOUNCER_PORT", 1),
-        ("VITRINE_REDIS_CACHE_PORT", 1), ("VITRINE_REDIS_DURABLE_PORT", 1), ("VITRINE_DASHBOARD_PORT", 1), ("VITRINE_OTLP_PORT", 1),
-        ("VITRINE_HTTPS_PORT", 1), ("VITRINE_HTTP_PORT", 1), ("VITRINE_NGINX_STATUS_PORT", 1), ("VITRINE_INTERNAL_API_PORT", 1),
-        ("VITRINE_PROMETHEUS_PORT", 1), ("VITRINE_EXPORTER_PORT", 4), ("VITRINE_API_PORT", 4), ("VITRINE_WEB_PORT", 4),
-    ];
-
     private static int nextPort = 20000 + (System.Environment.ProcessId % 200 * 100);
 
     /// <param name="lockedParent">Put the state directory inside a directory only root may enter (like a checkout under /root).</param>
-    public VitrineCli(bool lockedParent = false)
+    /// <param name="checkout">Run this checkout's ./vitrine with its own .vitrine/ instead of this repository's with a temporary state directory.</param>
+    public VitrineCli(bool lockedParent = false, string? checkout = null)
     {
-        RepositoryRoot = FindRepositoryRoot();
-        var parent = Path.Combine(Path.GetTempPath(), "vitrine-stack-tests");
-        if (lockedParent && !OperatingSystem.IsWindows())
+        RepositoryRoot = checkout ?? FindRepositoryRoot();
+        if (checkout is not null)
         {
-            parent = Path.Combine(parent, "locked-" + Guid.NewGuid().ToString("N")[..8]);
-            Directory.CreateDirectory(parent);
-            File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            StateDirectory = Path.Combine(checkout, ".vitrine");
+        }
+        else
+        {
+            var parent = Path.Combine(Path.GetTempPath(), "vitrine-stack-tests");
+            if (lockedParent)
+            {
+                parent = Path.Combine(parent, "locked-" + Guid.NewGuid().ToString("N")[..8]);
+                Directory.CreateDirectory(parent);
+                File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            StateDirectory = Path.Combine(parent, Guid.NewGuid().ToString("N")[..12]);
+            Environment[StackLayout.StateDirectoryVariable] = StateDirectory;
         }
 
-        StateDirectory = Path.Combine(parent, Guid.NewGuid().ToString("N")[..12]);
-        foreach (var (variable, count) in PortVariables)
+        // Every port setting of the stack, each starting a range of free ports as long as the setting needs.
+        foreach (var port in StackPorts.All)
         {
-            Environment[variable] = FreePorts(count).ToString(CultureInfo.InvariantCulture);
+            Environment[port.Variable] = FreePorts(port.Count).ToString(CultureInfo.InvariantCulture);
         }
 
-        Environment["VITRINE_STATE_DIR"] = StateDirectory;
+        // Recorded for `vitrine test`, which stops (by `down --purge`) any stack a crashed test host left running.
+        if (System.Environment.GetEnvironmentVariable("VITRINE_TEST_RUN_DIR") is { Length: > 0 } run)
+        {
+            var stacks = Directory.CreateDirectory(Path.Combine(run, "stacks")).FullName;
+            File.WriteAllText(Path.Combine(stacks, Guid.NewGuid().ToString("N")), StateDirectory);
+        }
     }
 
     public string RepositoryRoot { get; }
@@ -51,12 +58,12 @@ public sealed class VitrineCli
 
     public Dictionary<string, string> Environment { get; } = [];
 
-    public int Port(string variable) => int.Parse(Environment[variable], CultureInfo.InvariantCulture);
+    public int Port(StackPort port) => int.Parse(Environment[port.Variable], CultureInfo.InvariantCulture);
 
     public Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
         RunProgramAsync(Path.Combine(RepositoryRoot, "vitrine"), arguments, Environment, RepositoryRoot);
 
-    /// <summary>Runs a program to its end (at most 8 minutes) and returns its exit code with stdout and stderr.</summary>
+    /// <summary>Runs a program to its end (at most 15 minutes: a first `up` builds everything) and returns its exit code with stdout and stderr.</summary>
     public static async Task<(int ExitCode, string Output)> RunProgramAsync(
         string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
@@ -80,7 +87,7 @@ public sealed class VitrineCli
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
@@ -102,17 +109,17 @@ public sealed class VitrineCli
     }
 
     /// <summary>A psql URI from `status --json` as an Npgsql connection string.</summary>
-    public static string ToNpgsql(string url)
+    public static string ToNpgsql(string url, bool throughPgBouncer = false)
     {
-        var uri = new Uri(url);
-        var credentials = uri.UserInfo.Split(':');
-        return $"Host={uri.Host};Port={uri.Port};Username={credentials[0]};Password={credentials[1]};Database={uri.AbsolutePath.TrimStart('/')};Pooling=false";
+        var builder = StackModel.FromPostgresUri(url);
+        builder.Pooling = false;
+        return (throughPgBouncer ? StackModel.PgBouncerSafe(builder) : builder).ConnectionString;
     }
 
     /// <summary>Processes tagged with this stack's state directory (inherited from the AppHost) or naming it.</summary>
     public IReadOnlyList<string> LiveProcesses()
     {
-        var tag = $"VITRINE_STACK={StateDirectory}";
+        var tag = $"{StackModel.StackVariable}={StateDirectory}";
         var found = new List<string>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,7 +21,10 @@ public static class CatalogCache
     public const string MeterName = "Vitrine.Caching";
     public const string ProductListsTag = "product-lists";
 
-    public static string ProductKey(long id) => $"product:{id}";
+    public static readonly string[] ProductListsTags = [ProductListsTag];
+
+    /// <summary>A product's entry: its response as JSON bytes and its version (<c>CachedProduct</c>).</summary>
+    public static string ProductKey(long id) => string.Create(CultureInfo.InvariantCulture, $"product-json:{id}");
 
     public const string CategoriesKey = "categories";
 
@@ -29,6 +33,7 @@ public static class CatalogCache
         builder.Services.AddOptions<CachingOptions>().Bind(builder.Configuration.GetSection(CachingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var name = builder.Configuration.GetValue($"{CachingOptions.Section}:{nameof(CachingOptions.Name)}", "vitrine")!;
 
+        builder.Services.AddSingleton<Json.ResponseJson>();
         builder.Services.AddFusionCache()
             .WithOptions(options =>
             {

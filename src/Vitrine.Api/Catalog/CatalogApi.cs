@@ -6,6 +6,7 @@ using Npgsql;
 using Vitrine.Api.Accounts;
 using Vitrine.Api.Caching;
 using Vitrine.Api.Events;
+using Vitrine.Api.Json;
 using Vitrine.Data;
 using Vitrine.Data.Model;
 using ZiggyCreatures.Caching.Fusion;
@@ -78,19 +79,21 @@ public static class CatalogApi
         return TypedResults.Ok(categories);
     }
 
-    public static async Task<Ok<ProductPage>> ListProducts(
-        [AsParameters] ProductQuery query, HttpContext http, VitrineDbContext db, NpgsqlDataSource dataSource, IFusionCache cache, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
+    public static async Task<JsonBytes<ProductPage>> ListProducts(
+        [AsParameters] ProductQuery query, HttpContext http, VitrineDbContext db, NpgsqlDataSource dataSource, IFusionCache cache, ResponseJson json,
+        IOptions<CachingOptions> caching, CancellationToken cancellationToken)
     {
         var key = string.Create(CultureInfo.InvariantCulture,
-            $"products:{query.Q?.Trim().ToLowerInvariant()}|{query.Category}|{query.MinPriceCents}|{query.MaxPriceCents}|{query.Sort}|{query.Page}|{query.PageSize}");
+            $"products-json:{query.Q?.Trim().ToLowerInvariant()}|{query.Category}|{query.MinPriceCents}|{query.MaxPriceCents}|{query.Sort}|{query.Page}|{query.PageSize}");
+        // The page is cached as the JSON it is answered with: a hit writes bytes, it does not serialize 20 products again.
         var page = await cache.GetOrSetAsync(
             key,
-            ct => QueryProductsAsync(query, db, dataSource, ct),
+            async ct => json.Serialize(await QueryProductsAsync(query, db, dataSource, ct)),
             options => options.SetDuration(caching.Value.ShortTier),
-            tags: [CatalogCache.ProductListsTag],
+            tags: CatalogCache.ProductListsTags,
             token: cancellationToken);
         PublicCaching.Allow(http, caching.Value.SharedMaxAgeSeconds);
-        return TypedResults.Ok(page);
+        return new JsonBytes<ProductPage>(page);
     }
 
     private static async Task<ProductPage> QueryProductsAsync(ProductQuery query, VitrineDbContext db, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -163,8 +166,8 @@ public static class CatalogApi
         return names;
     }
 
-    public static async Task<Results<Ok<ProductResponse>, StatusCodeHttpResult, NotFound>> GetProduct(
-        long id, HttpContext http, VitrineDbContext db, IFusionCache cache, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
+    public static async Task<Results<JsonBytes<ProductResponse>, StatusCodeHttpResult, NotFound>> GetProduct(
+        long id, HttpContext http, VitrineDbContext db, IFusionCache cache, ResponseJson json, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
     {
         // "Not found" is cached too (briefly), so random ids cannot walk past the cache to the database.
         var cached = await cache.GetOrSetAsync<CachedProduct?>(
@@ -181,7 +184,7 @@ public static class CatalogApi
                     return null;
                 }
 
-                return new CachedProduct(ProductResponse.From(row.Product, row.CategorySlug), row.Product.Version);
+                return new CachedProduct(json.Serialize(ProductResponse.From(row.Product, row.CategorySlug)), row.Product.Version);
             },
             options => options.SetDuration(caching.Value.MediumTier),
             cancellationToken);
@@ -194,7 +197,7 @@ public static class CatalogApi
         PublicCaching.Allow(http, caching.Value.SharedMaxAgeSeconds);
         return ProductVersions.NotModified(http.Request, cached.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(cached.Product);
+            : new JsonBytes<ProductResponse>(cached.Json);
     }
 
     public static async Task<Results<Created<ProductResponse>, ValidationProblem>> CreateProduct(

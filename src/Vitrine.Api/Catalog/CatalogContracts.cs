@@ -31,8 +31,8 @@ public sealed record ProductResponse(
         product.UpdatedAt);
 }
 
-/// <summary>A product as the cache keeps it: the response and the row version behind its ETag.</summary>
-public sealed record CachedProduct(ProductResponse Product, uint Version);
+/// <summary>A product as the cache keeps it: the response's JSON (a <see cref="ProductResponse"/>) and the row version behind its ETag.</summary>
+public sealed record CachedProduct(byte[] Json, uint Version);
 
 /// <summary>A page of products; when a search finds nothing, product names close to what was typed (pg_trgm).</summary>
 public sealed record ProductPage(

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vitrine.Api.Accounts;
+using Vitrine.Api.Replication;
 using Vitrine.Data.Model;
 
 namespace Vitrine.Api.Orders;
@@ -90,7 +91,7 @@ public static class OrdersApi
         }
 
         var userId = principal.UserId();
-        var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web));
+        var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Json.ApiJson.Default.PlaceOrderRequest));
         switch (await keys.ClaimAsync(userId, idempotencyKey, requestHash, cancellationToken))
         {
             case IdempotencyKeys.Replay replay:
@@ -115,6 +116,7 @@ public static class OrdersApi
 
         if (result is OrderPlacement.Placed placed)
         {
+            ReadYourWrites.Remember(http, placed.WrittenAt);
             return TypedResults.Created($"/api/v1/orders/{placed.Order.Id}", placed.Order);
         }
 
@@ -141,8 +143,7 @@ public static class OrdersApi
             return invalid!;
         }
 
-        var userId = principal.UserId();
-        return TypedResults.Ok(await queries.PageAsync(userId, o => o.UserId == userId, after, pageSize, cancellationToken));
+        return TypedResults.Ok(await queries.MinePageAsync(principal.UserId(), after, pageSize, cancellationToken));
     }
 
     public static async Task<Results<Ok<OrderPage>, ValidationProblem>> AllOrders(

@@ -35,15 +35,35 @@ public sealed class ReadYourWrites(
 
     private RedisKey Key(long userId) => $"{caching.Value.Name}:read-your-writes:{userId.ToString(CultureInfo.InvariantCulture)}";
 
+    private static readonly object PositionItem = new();
+
+    /// <summary>
+    /// Hands the middleware the WAL position a handler already read after its commit (in the same round trip), so
+    /// recording the write costs no extra query.
+    /// </summary>
+    public static void Remember(HttpContext http, NpgsqlLogSequenceNumber position) => http.Items[PositionItem] = position;
+
+    private static NpgsqlLogSequenceNumber? Remembered(HttpContext http) =>
+        http.Items.TryGetValue(PositionItem, out var position) ? (NpgsqlLogSequenceNumber?)position : null;
+
     /// <summary>Records that the user just wrote. Failures are logged, never thrown: the write itself succeeded.</summary>
-    public async Task RecordWriteAsync(long userId, CancellationToken cancellationToken)
+    public async Task RecordWriteAsync(HttpContext http, long userId, CancellationToken cancellationToken)
     {
         try
         {
             // The insert position, not pg_current_wal_lsn(): with synchronous_commit=off the commit record may not be
             // written yet, and the replica must not be trusted before it has it.
-            await using var command = primary.CreateCommand("SELECT pg_current_wal_insert_lsn()");
-            var position = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
+            NpgsqlLogSequenceNumber position;
+            if (Remembered(http) is { } remembered)
+            {
+                position = remembered;
+            }
+            else
+            {
+                await using var command = primary.CreateCommand("SELECT pg_current_wal_insert_lsn()");
+                position = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
+            }
+
             var window = (long)TimeSpan.FromSeconds(database.Value.ReadYourWritesSeconds).TotalMilliseconds;
             await redis.GetDatabase().ScriptEvaluateAsync(
                 RaiseScript, [Key(userId)], [((ulong)position).ToString("X16", CultureInfo.InvariantCulture), window]);
@@ -85,7 +105,7 @@ public static class ReadYourWritesMiddleware
                 if (http.Response.StatusCode < StatusCodes.Status400BadRequest
                     && long.TryParse(http.User.FindFirst(AccountClaims.Subject)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
                 {
-                    await http.RequestServices.GetRequiredService<ReadYourWrites>().RecordWriteAsync(userId, http.RequestAborted);
+                    await http.RequestServices.GetRequiredService<ReadYourWrites>().RecordWriteAsync(http, userId, http.RequestAborted);
                 }
             });
         }

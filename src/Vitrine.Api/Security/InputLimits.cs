@@ -19,6 +19,7 @@ public static class InputLimits
             // Mass assignment: a field the request model does not declare (id, role, price, owner…) is an error,
             // not something silently dropped or, worse, bound.
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, Json.ApiJson.Default);
         });
         return builder;
     }

@@ -12,11 +12,13 @@ namespace Vitrine.Cli.Commands;
 
 /// <summary>
 /// `vitrine bench`: wrk scenarios against a dedicated API replica pinned to one core, wrk on the other, on the running
-/// stack's PostgreSQL and Redis; every figure also as a ratio to the framework's ceiling measured in the same run.
+/// stack's PostgreSQL and Redis; every figure also as a ratio to two ceilings measured in the same run: `bare` (bare
+/// Kestrel answering /health/live, bench/bare) and `ceiling` (the API's own /health/live, every middleware on).
 /// </summary>
 public static class BenchCommand
 {
-    private static readonly string[] AllScenarios = ["ceiling", "product", "list", "search", "login", "place", "mine", "limiter", "database"];
+    private static readonly string[] AllScenarios =
+        ["bare", "ceiling", "product", "product-uniform", "list", "search", "login", "place", "mine", "mine-one", "limiter", "database"];
     private static readonly string[] ErrorCounters = ["connectErrors", "readErrors", "writeErrors", "statusErrors", "timeouts"];
 
     public static Command Create()
@@ -55,28 +57,31 @@ public static class BenchCommand
             return 1;
         }
 
-        var secrets = new StackSecrets(layout);
-        if (AppHostProcess.RunningPid(layout) is null || !secrets.Exists(StackSecrets.PostgresPassword))
+        var stack = StackModel.Load(layout);
+        if (AppHostProcess.RunningPid(layout) is null || stack is null)
         {
             AnsiConsole.MarkupLine("[red]The stack is not running:[/] start it with ./vitrine up (bench uses its PostgreSQL and Redis).");
             return 1;
         }
 
-        // The benchmark's own Release build of the API, apart from the running stack's binaries.
-        var build = await AnsiConsole.Status().StartAsync("Building the API (Release)…", _ => Shell.RunAsync("dotnet",
-            ["build", Path.Combine("src", "Vitrine.Api", "Vitrine.Api.csproj"), "-c", "Release", "--artifacts-path", Path.Combine("artifacts", "bench"), "--nologo", "-v", "q"],
-            layout.RepositoryRoot, cancellationToken: cancellationToken));
-        if (!build.Succeeded)
+        // The benchmark's own Release builds of the API and the bare Kestrel ceiling, apart from the running stack's binaries.
+        foreach (var project in new[] { Path.Combine("src", "Vitrine.Api", "Vitrine.Api.csproj"), Path.Combine("bench", "bare", "Vitrine.Bench.Bare.csproj") })
         {
-            AnsiConsole.WriteLine(build.Output);
-            return 1;
+            var build = await AnsiConsole.Status().StartAsync($"Building {Path.GetFileNameWithoutExtension(project)} (Release)…", _ => Shell.RunAsync("dotnet",
+                ["build", project, "-c", "Release", "--artifacts-path", Path.Combine("artifacts", "bench"), "--nologo", "-v", "q"],
+                layout.RepositoryRoot, cancellationToken: cancellationToken));
+            if (!build.Succeeded)
+            {
+                AnsiConsole.WriteLine(build.Output);
+                return 1;
+            }
         }
 
-        var connectionString = PostgresCluster.ConnectionString(secrets);
+        var connectionString = stack.Primary().ConnectionString;
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
             // Enough data for random ids and logins; a larger `vitrine seed` beforehand is kept as it is.
-            await new ScaleSeeder(dataSource, 42).RunAsync(users: 10_000, products: 10_000, orders: 50_000, cancellationToken);
+            await new ScaleSeeder(dataSource, 42, AnsiConsole.Console).RunAsync(users: 10_000, products: 10_000, orders: 50_000, cancellationToken);
         }
 
         var (minId, maxId, users) = await DataShapeAsync(connectionString, cancellationToken);
@@ -96,9 +101,11 @@ public static class BenchCommand
             };
             foreach (var variant in variants)
             {
-                await using var api = await BenchApi.StartAsync(layout, secrets, generalStore: variant == "Redis" ? "Redis" : "InProcess",
-                    database: scenario == "database" ? variant : "Direct", cancellationToken);
-                var script = scenario switch { "limiter" => "categories", "database" => "mine", _ => scenario };
+                await using var api = scenario == "bare"
+                    ? await BenchApi.StartBareAsync(layout, cancellationToken)
+                    : await BenchApi.StartAsync(stack, generalStore: variant == "Redis" ? "Redis" : "InProcess",
+                        database: scenario == "database" ? variant : "Direct", cancellationToken);
+                var script = scenario switch { "limiter" => "categories", "database" => "mine", "bare" => "ceiling", _ => scenario };
                 var environment = new Dictionary<string, string>
                 {
                     ["VITRINE_BENCH_DIR"] = Path.Combine(layout.RepositoryRoot, "bench"),
@@ -108,7 +115,7 @@ public static class BenchCommand
                     ["VITRINE_SEED_PASSWORD"] = ScaleSeeder.Password,
                     ["VITRINE_BENCH_TOKENS"] = tokensFile,
                 };
-                if (scenario is "place" or "mine" or "database" && !tokensWritten)
+                if (scenario is "place" or "mine" or "mine-one" or "database" && !tokensWritten)
                 {
                     await WriteTokensAsync(api.Url, tokensFile, users, cancellationToken);
                     tokensWritten = true;
@@ -136,7 +143,7 @@ public static class BenchCommand
                     summary.Value.GetProperty("p99Us").GetInt64() / 1000.0,
                     requests,
                     errors,
-                    await api.CacheHitRatioAsync(cancellationToken)));
+                    scenario == "bare" ? "n/a" : await api.CacheHitRatioAsync(cancellationToken)));
             }
         }
 
@@ -192,15 +199,20 @@ public static class BenchCommand
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
+    /// <summary>A result's throughput as a fraction of a ceiling measured in the same run ("-" when it was not run).</summary>
+    private static string Ratio(Result result, List<Result> results, string ceiling) =>
+        results.FirstOrDefault(r => r.Scenario == ceiling)?.RequestsPerSecond is { } c and > 0
+            ? (result.RequestsPerSecond / c).ToString("0.00", CultureInfo.InvariantCulture)
+            : "-";
+
     private static void Print(List<Result> results, int cores)
     {
-        var ceiling = results.FirstOrDefault(r => r.Scenario == "ceiling")?.RequestsPerSecond;
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("scenario", "variant", "req/s", "× ceiling", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "cache hits");
+            .AddColumns("scenario", "variant", "req/s", "× bare", "× ceiling", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "cache hits");
         foreach (var r in results)
         {
             table.AddRow(r.Scenario, r.Variant, r.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
-                ceiling is { } c ? (r.RequestsPerSecond / c).ToString("0.00", CultureInfo.InvariantCulture) : "-",
+                Ratio(r, results, "bare"), Ratio(r, results, "ceiling"),
                 r.P50Ms.ToString("0.00", CultureInfo.InvariantCulture), r.P95Ms.ToString("0.00", CultureInfo.InvariantCulture), r.P99Ms.ToString("0.00", CultureInfo.InvariantCulture),
                 r.Requests.ToString(CultureInfo.InvariantCulture), r.Errors.ToString(CultureInfo.InvariantCulture), r.CacheHits);
         }
@@ -214,7 +226,6 @@ public static class BenchCommand
 
     private static async Task<string> WriteMarkdownAsync(StackLayout layout, List<Result> results, string[] scenarios, int duration, int connections, int cores, CancellationToken cancellationToken)
     {
-        var ceiling = results.FirstOrDefault(r => r.Scenario == "ceiling")?.RequestsPerSecond;
         var markdown = new StringBuilder();
         var now = DateTime.UtcNow;
         markdown.AppendLine(CultureInfo.InvariantCulture, $"# API benchmark, {now:yyyy-MM-dd HH:mm} UTC");
@@ -223,12 +234,14 @@ public static class BenchCommand
         markdown.AppendLine();
         markdown.AppendLine(CultureInfo.InvariantCulture, $"One API replica (Release, Production settings, every middleware on) pinned to core 0; wrk (1 thread, {connections} connections) pinned to core {cores - 1}; {cores} cores, {Environment.OSVersion}, .NET {Environment.Version}.");
         markdown.AppendLine();
-        markdown.AppendLine("| scenario | variant | req/s | × ceiling | p50 ms | p95 ms | p99 ms | requests | errors | cache hits |");
-        markdown.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        markdown.AppendLine("× bare: the ratio to bare Kestrel answering /health/live (bench/bare); × ceiling: to the API's own /health/live with every middleware on.");
+        markdown.AppendLine();
+        markdown.AppendLine("| scenario | variant | req/s | × bare | × ceiling | p50 ms | p95 ms | p99 ms | requests | errors | cache hits |");
+        markdown.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
             markdown.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Scenario} | {r.Variant} | {r.RequestsPerSecond:0} | {(ceiling is { } c ? (r.RequestsPerSecond / c).ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {r.P50Ms:0.00} | {r.P95Ms:0.00} | {r.P99Ms:0.00} | {r.Requests} | {r.Errors} | {r.CacheHits} |");
+                $"| {r.Scenario} | {r.Variant} | {r.RequestsPerSecond:0} | {Ratio(r, results, "bare")} | {Ratio(r, results, "ceiling")} | {r.P50Ms:0.00} | {r.P95Ms:0.00} | {r.P99Ms:0.00} | {r.Requests} | {r.Errors} | {r.CacheHits} |");
         }
 
         var directory = Path.Combine(layout.RepositoryRoot, "bench", "results");
@@ -251,9 +264,9 @@ public static class BenchCommand
 
         public string Url { get; }
 
-        public static async Task<BenchApi> StartAsync(StackLayout layout, StackSecrets secrets, string generalStore, string database, CancellationToken cancellationToken)
+        public static async Task<BenchApi> StartAsync(StackModel stack, string generalStore, string database, CancellationToken cancellationToken)
         {
-            var dll = Path.Combine(layout.RepositoryRoot, "artifacts", "bench", "bin", "Vitrine.Api", "release", "Vitrine.Api.dll");
+            var dll = Path.Combine(stack.Layout.RepositoryRoot, "artifacts", "bench", "bin", "Vitrine.Api", "release", "Vitrine.Api.dll");
 
             var port = FreePort();
             var url = $"http://127.0.0.1:{port}";
@@ -263,23 +276,23 @@ public static class BenchCommand
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            info.Environment["ConnectionStrings__Postgres"] = database == "PgBouncer"
-                ? PostgresCluster.ConnectionString(secrets, StackLayout.PgBouncer.Value, PostgresCluster.Database) + ";No Reset On Close=true;Max Auto Prepare=0"
-                : PostgresCluster.ConnectionString(secrets);
-            if (database == "Replica")
+
+            // The stack's own API environment (one replica's share of the rate limits), with the database path the
+            // scenario compares: straight to the primary, through PgBouncer, or reading from the replica.
+            var environment = stack.ApiEnvironment();
+            environment["RateLimiting__ApiReplicas"] = "1";
+            environment["RateLimiting__GeneralStore"] = generalStore;
+            environment["ConnectionStrings__Postgres"] = database == "PgBouncer" ? stack.PgBouncer().ConnectionString : stack.Primary().ConnectionString;
+            if (database != "Replica")
             {
-                info.Environment["ConnectionStrings__PostgresRead"] = PostgresCluster.ConnectionString(secrets, StackLayout.PostgresReplica.Value, PostgresCluster.Database);
+                environment.Remove("ConnectionStrings__PostgresRead");
             }
 
-            info.Environment["ConnectionStrings__Redis"] = $"127.0.0.1:{StackLayout.RedisCache.Value}";
-            info.Environment["ConnectionStrings__RedisDurable"] = $"127.0.0.1:{StackLayout.RedisDurable.Value},password={secrets.Read(StackSecrets.RedisDurablePassword)}";
-            info.Environment["Jwt__SigningKey"] = secrets.Read(StackSecrets.JwtSigningKey);
-            info.Environment["RateLimiting__GeneralStore"] = generalStore;
-            info.Environment["Mail__PickupDirectory"] = Path.Combine(layout.StateDirectory, "mail");
-            info.Environment["Images__Directory"] = Path.Combine(layout.StateDirectory, "images");
-            info.Environment["Images__CacheDirectory"] = Path.Combine(layout.StateDirectory, "images-cache");
-            info.Environment[AppHostProcess.StackVariable] = layout.StateDirectory;
+            foreach (var (key, value) in environment)
+            {
+                info.Environment[key] = value;
+            }
+
             var process = Process.Start(info)!;
             // Production logging stays on; its output is drained, not kept.
             process.OutputDataReceived += (_, _) => { };
@@ -289,7 +302,7 @@ public static class BenchCommand
 
             var api = new BenchApi(process, url);
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await StackStatus.IsOkAsync(url + "/health/ready", cancellationToken))
+            while (!await IsOkAsync(url + "/health/ready", cancellationToken))
             {
                 if (process.HasExited || DateTime.UtcNow > deadline)
                 {
@@ -300,6 +313,27 @@ public static class BenchCommand
             }
 
             return api;
+        }
+
+        /// <summary>Bare Kestrel (bench/bare) on a free port, pinned to core 0 like the API replica.</summary>
+        public static async Task<BenchApi> StartBareAsync(StackLayout layout, CancellationToken cancellationToken)
+        {
+            var dll = Path.Combine(layout.RepositoryRoot, "artifacts", "bench", "bin", "Vitrine.Bench.Bare", "release", "Vitrine.Bench.Bare.dll");
+            var url = $"http://127.0.0.1:{FreePort()}";
+            var process = Process.Start(new ProcessStartInfo("taskset", ["-c", "0", "dotnet", dll, url]) { UseShellExecute = false })!;
+            var bare = new BenchApi(process, url);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!await IsOkAsync(url + "/health/live", cancellationToken))
+            {
+                if (process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException("The bare Kestrel ceiling did not start.");
+                }
+
+                await Task.Delay(250, cancellationToken);
+            }
+
+            return bare;
         }
 
         public async Task<string> CacheHitRatioAsync(CancellationToken cancellationToken)
@@ -323,6 +357,25 @@ public static class BenchCommand
             }
 
             process.Dispose();
+        }
+
+        /// <summary>These processes are the benchmark's own, not the AppHost's: their health is probed directly.</summary>
+        private static async Task<bool> IsOkAsync(string url, CancellationToken cancellationToken)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            try
+            {
+                using var response = await http.GetAsync(new Uri(url), cancellationToken);
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
         }
 
         private static int FreePort()

@@ -14,8 +14,8 @@ public static class ComposeCommand
 {
     public static Command Create()
     {
-        var api = new Option<int>("--api") { Description = "Number of API replicas", DefaultValueFactory = _ => Topology.DefaultApiReplicas };
-        var web = new Option<int>("--web") { Description = "Number of Web replicas", DefaultValueFactory = _ => Topology.DefaultWebReplicas };
+        var api = new Option<int>("--api") { Description = "Number of API replicas", DefaultValueFactory = _ => StackTopology.DefaultApiReplicas };
+        var web = new Option<int>("--web") { Description = "Number of Web replicas", DefaultValueFactory = _ => StackTopology.DefaultWebReplicas };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for every container to be healthy", DefaultValueFactory = _ => 600 };
         var up = new Command("up", "Build missing images, start the Compose stack and wait until every container is healthy") { api, web, timeout };
         up.SetAction((parse, cancellationToken) => UpAsync(parse.GetValue(api), parse.GetValue(web), parse.GetValue(timeout), cancellationToken));
@@ -68,9 +68,9 @@ public static class ComposeCommand
 
         AnsiConsole.MarkupLineInterpolated($"[green]Healthy[/] in {clock.Elapsed.TotalSeconds:0} s.");
         var table = new Table().AddColumn("what").AddColumn("where");
-        table.AddRow("Storefront", $"https://localhost:{ComposeDeployment.Https.Value}/ (self-signed certificate)");
-        table.AddRow("HTTP (301 to HTTPS)", $"http://localhost:{ComposeDeployment.Http.Value}/");
-        table.AddRow("Prometheus", $"http://127.0.0.1:{ComposeDeployment.Prometheus.Value}/");
+        table.AddRow("Storefront", $"https://localhost:{ComposeDeployment.Https.Resolve()}/ (self-signed certificate)");
+        table.AddRow("HTTP (301 to HTTPS)", $"http://localhost:{ComposeDeployment.Http.Resolve()}/");
+        table.AddRow("Prometheus", $"http://127.0.0.1:{ComposeDeployment.Prometheus.Resolve()}/");
         if (stack.Admin is { } admin)
         {
             table.AddRow("Admin", $"{admin.Email} / {admin.Password} ({Path.Combine(stack.SecretsDirectory, "admin.json")})");

@@ -18,7 +18,7 @@ public static class DownCommand
     private static async Task<int> RunAsync(bool purge, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        var stopped = await StopAsync(layout, cancellationToken);
+        var stopped = await StopAsync(layout, inOrder: true, cancellationToken);
         if (purge && Directory.Exists(layout.StateDirectory))
         {
             var postgres = layout.PostgresDirectory;
@@ -34,20 +34,28 @@ public static class DownCommand
         return stopped ? 0 : 1;
     }
 
-    public static async Task<bool> StopAsync(StackLayout layout, CancellationToken cancellationToken)
+    /// <param name="inOrder">Stop the components front to back first; otherwise (a start that failed) stop the AppHost at once.</param>
+    public static async Task<bool> StopAsync(StackLayout layout, bool inOrder, CancellationToken cancellationToken)
     {
         return await AnsiConsole.Status().StartAsync("Stopping the stack…", async status =>
         {
             if (AppHostProcess.RunningPid(layout) is { } pid)
             {
                 // Front to back (nginx, Web, API, monitoring, PgBouncer, replica, primary, Redis), then the AppHost.
-                status.Status("Stopping nginx, the replicas, PgBouncer, PostgreSQL and Redis in turn…");
-                if (await AppHostProcess.RequestAsync(layout, "stop-all", TimeSpan.FromSeconds(90), cancellationToken) is null)
+                using var apphost = new AppHostClient(layout);
+                var answer = inOrder
+                    ? await apphost.ShutdownAsync(TimeSpan.FromSeconds(300), cancellationToken)
+                    : new CommandAnswer(false, "a failed start");
+                if (!answer.Ok)
                 {
-                    AnsiConsole.MarkupLine("[yellow]The AppHost did not stop its components in order within 90 s; stopping it directly.[/]");
+                    if (inOrder)
+                    {
+                        AnsiConsole.MarkupLineInterpolated($"[yellow]The AppHost did not stop its components in order ({answer.Message}); stopping it directly.[/]");
+                    }
+
+                    StackProcesses.Signal(pid, "TERM");
                 }
 
-                StackProcesses.Signal(pid, "TERM");
                 if (!await StackProcesses.WaitForExitAsync([pid], TimeSpan.FromSeconds(60), cancellationToken))
                 {
                     AnsiConsole.MarkupLine("[yellow]The AppHost did not stop within 60 s.[/]");

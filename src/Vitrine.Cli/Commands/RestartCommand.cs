@@ -5,8 +5,8 @@ using Vitrine.Cli.Stack;
 namespace Vitrine.Cli.Commands;
 
 /// <summary>
-/// `vitrine restart &lt;component&gt;`: asks the running AppHost to restart one component (Aspire's restart command,
-/// or start when the process has died), then waits until the component is healthy again.
+/// `vitrine restart &lt;component&gt;`: the AppHost restarts one component (Aspire's restart command, or start when the
+/// process has died) and answers once Aspire reports it healthy again.
 /// </summary>
 public static class RestartCommand
 {
@@ -28,33 +28,16 @@ public static class RestartCommand
             return 1;
         }
 
-        var name = component == "lb" ? "nginx" : component;
-        var deadline = DateTime.UtcNow + timeout;
-        return await AnsiConsole.Status().StartAsync($"Restarting {name}…", async status =>
+        var name = component == "lb" ? StackComponents.Nginx : component;
+        using var apphost = new AppHostClient(layout);
+        var answer = await AnsiConsole.Status().StartAsync($"Restarting {name} and waiting until it is healthy…", _ => apphost.RestartAsync(name, timeout, cancellationToken));
+        if (!answer.Ok)
         {
-            var answer = await AppHostProcess.RequestAsync(layout, $"restart {name}", timeout, cancellationToken);
-            if (answer != "ok")
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]Restart of {name} failed[/]: {answer ?? "the AppHost did not answer in time"}");
-                return 1;
-            }
-
-            status.Status($"Waiting for {name} to be healthy…");
-            while (DateTime.UtcNow < deadline)
-            {
-                var report = await StackStatus.CollectAsync(layout, Topology.Read(layout), cancellationToken);
-                var found = report.Components.FirstOrDefault(c => c.Name == name);
-                if (found is null || found.Healthy)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"{name} restarted{(found is null ? "" : " and healthy")}.");
-                    return 0;
-                }
-
-                await Task.Delay(500, cancellationToken);
-            }
-
-            AnsiConsole.MarkupLineInterpolated($"[red]{name} did not become healthy within {timeout.TotalSeconds:0} s.[/]");
+            AnsiConsole.MarkupLineInterpolated($"[red]Restart of {name} failed[/]: {answer.Message}");
             return 1;
-        });
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"{answer.Message}.");
+        return 0;
     }
 }

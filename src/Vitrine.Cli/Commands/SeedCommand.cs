@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Net.Sockets;
 using Npgsql;
 using Spectre.Console;
 using Vitrine.Cli.Seeding;
@@ -12,41 +13,81 @@ public static class SeedCommand
 {
     public static Command Create()
     {
-        var users = new Option<long>("--users") { Description = "Users to have (seeded ones share the password in README)", DefaultValueFactory = _ => 10_000 };
+        var users = new Option<long>("--users") { Description = "Seeded users to have: user1…userN@seed.vitrine.local (password in README)", DefaultValueFactory = _ => 10_000 };
         var products = new Option<long>("--products") { Description = "Products to have", DefaultValueFactory = _ => 10_000 };
         var orders = new Option<long>("--orders") { Description = "Orders to have (two items each, over 24 months)", DefaultValueFactory = _ => 50_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same data", DefaultValueFactory = _ => 42 };
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string; default the local stack's" };
-        var command = new Command("seed", "Fill the database through PostgreSQL COPY; tops up to the requested counts") { users, products, orders, seed, connection };
-        command.SetAction(async (parse, cancellationToken) =>
+        var command = new Command("seed", "Fill the database with set-based SQL; tops up to the requested counts, also on a database in use") { users, products, orders, seed, connection };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(users), parse.GetValue(products), parse.GetValue(orders), parse.GetValue(seed), parse.GetValue(connection), AnsiConsole.Console, Console.Error, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Seeds and reports; any failure is one line on stderr and a non-zero exit code, never a stack trace.</summary>
+    public static async Task<int> RunAsync(long users, long products, long orders, int seed, string? connectionString, IAnsiConsole console, TextWriter error, CancellationToken cancellationToken)
+    {
+        int Fail(string message, int exitCode)
         {
-            var counts = (Users: parse.GetValue(users), Products: parse.GetValue(products), Orders: parse.GetValue(orders));
-            if (counts.Users < 0 || counts.Products < 0 || counts.Orders < 0)
-            {
-                AnsiConsole.MarkupLine("[red]Counts must not be negative.[/]");
-                return 2;
-            }
+            error.WriteLine($"seed: {message}");
+            return exitCode;
+        }
 
-            var connectionString = parse.GetValue(connection) ?? LocalConnection();
-            if (connectionString is null)
-            {
-                AnsiConsole.MarkupLine("[red]No database:[/] start the stack with ./vitrine up, or pass --connection.");
-                return 1;
-            }
+        if (users < 0 || products < 0 || orders < 0)
+        {
+            return Fail("counts must not be negative.", 2);
+        }
 
-            var builder = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 };
+        connectionString ??= LocalConnection();
+        if (connectionString is null)
+        {
+            return Fail("no database: start the stack with ./vitrine up, or pass --connection.", 1);
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0, ApplicationName = "vitrine seed" };
+        }
+        catch (ArgumentException e)
+        {
+            return Fail($"--connection is not a PostgreSQL connection string ({e.Message}).", 2);
+        }
+
+        try
+        {
             await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
             var clock = Stopwatch.StartNew();
-            await new ScaleSeeder(dataSource, parse.GetValue(seed)).RunAsync(counts.Users, counts.Products, counts.Orders, cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"Seeded to {counts.Users:N0} users, {counts.Products:N0} products, {counts.Orders:N0} orders in {clock.Elapsed:mm\\:ss}. Seeded users log in as user<N>@{ScaleSeeder.EmailDomain} with password {ScaleSeeder.Password}.");
+            var report = await new ScaleSeeder(dataSource, seed, console).RunAsync(users, products, orders, cancellationToken);
+            foreach (var phase in report.Phases)
+            {
+                console.MarkupLineInterpolated($"  {phase.Name,-9} {phase.Outcome,12}  {phase.Elapsed.TotalSeconds,6:F1} s");
+            }
+
+            console.MarkupLineInterpolated($"Seeded to {users:N0} seeded users, {products:N0} products, {orders:N0} orders in {clock.Elapsed.TotalSeconds:F1} s. Seeded users log in as user<N>@{ScaleSeeder.EmailDomain} with password {ScaleSeeder.Password}.");
             return 0;
-        });
-        return command;
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("cancelled: the table under way was rolled back; the next seed completes it.", 130);
+        }
+        catch (SeedRefusedException e)
+        {
+            return Fail(e.Message, 1);
+        }
+        catch (PostgresException e)
+        {
+            return Fail($"PostgreSQL refused: {e.SqlState} {e.MessageText}", 1);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            return Fail($"cannot reach PostgreSQL at {builder.Host}:{builder.Port}: {(e.InnerException ?? e).Message}", 1);
+        }
     }
 
     private static string? LocalConnection()
     {
-        var secrets = new StackSecrets(StackLayout.Discover());
-        return secrets.Exists(StackSecrets.PostgresPassword) ? PostgresCluster.ConnectionString(secrets) : null;
+        var stack = StackModel.Load(StackLayout.Discover());
+        return stack is not null && stack.Secrets.Exists(StackSecrets.PostgresPassword) ? stack.Primary().ConnectionString : null;
     }
 }

@@ -7,7 +7,7 @@ using Vitrine.Cli.Stack;
 
 namespace Vitrine.Cli.Commands;
 
-/// <summary>`vitrine status`: a table of components and health, or `--json` for scripts (CONTRACT §1).</summary>
+/// <summary>`vitrine status`: the AppHost's view of every component as a table, or `--json` for scripts (CONTRACT §1).</summary>
 public static class StatusCommand
 {
     public static Command Create()
@@ -20,28 +20,46 @@ public static class StatusCommand
 
     public static async Task<int> PrintAsync(StackLayout layout, bool json, CancellationToken cancellationToken)
     {
-        var report = await StackStatus.CollectAsync(layout, Topology.Read(layout), cancellationToken);
-        if (json)
+        StatusReport? report = null;
+        if (AppHostProcess.RunningPid(layout) is not null)
         {
-            Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Default.StatusReport));
-            return 0;
+            using var apphost = new AppHostClient(layout);
+            report = await apphost.StatusAsync(cancellationToken);
         }
 
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("Component", "Kind", "PID", "Port", "Health", "Uptime", "URL");
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report?.Listed() ?? new StatusReport([]), StackJson.Default.StatusReport));
+            return report is null ? 1 : 0;
+        }
+
+        if (report is null)
+        {
+            AnsiConsole.MarkupLine("The stack is not running: [bold]./vitrine up[/] starts it.");
+            return 1;
+        }
+
+        PrintTable(report.Listed());
+        return 0;
+    }
+
+    public static void PrintTable(StatusReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Component", "Kind", "PID", "Port", "State", "Health", "Uptime", "URL");
         foreach (var component in report.Components)
         {
             table.AddRow(
                 Markup.Escape(component.Name),
-                component.Kind,
+                component.Kind ?? "-",
                 component.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 component.Port.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(component.State),
                 component.Healthy ? "[green]healthy[/]" : "[red]down[/]",
                 component.UptimeSeconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "-",
                 Markup.Escape(WithoutPassword(component.Url)));
         }
 
         AnsiConsole.Write(table);
-        return 0;
     }
 
     /// <summary>The table is for eyes (and screen shares): passwords stay in --json and .vitrine/secrets only.</summary>

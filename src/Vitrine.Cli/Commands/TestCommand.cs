@@ -82,8 +82,16 @@ public static class TestCommand
             arguments = [.. arguments, "--filter", filter];
         }
 
-        var test = await Shell.RunAsync("dotnet", arguments, layout.RepositoryRoot, onLine: Console.WriteLine, cancellationToken: cancellationToken);
-        StopStrayTestServers();
+        // The fixtures write a pid file for every process they start into the run directory; what is still alive there
+        // after the run was left behind (a crashed test host, a fixture that does not stop its server): a failure.
+        var runDirectory = Path.Combine(results, "processes");
+        var test = await Shell.RunAsync("dotnet", arguments, layout.RepositoryRoot,
+            new Dictionary<string, string> { [TestRunLeftovers.RunDirectoryVariable] = runDirectory }, onLine: Console.WriteLine, cancellationToken: cancellationToken);
+        var leftovers = await TestRunLeftovers.StopAsync(runDirectory, layout.RepositoryRoot, cancellationToken);
+        foreach (var leftover in leftovers)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]Left running by the tests[/] (stopped now): {leftover}");
+        }
 
         var (passed, failed, skipped) = CountResults(results);
         if (!test.Succeeded && failed == 0)
@@ -92,7 +100,7 @@ public static class TestCommand
             failed++;
         }
 
-        failed += failedChecks;
+        failed += failedChecks + leftovers.Count;
         Console.WriteLine(skipped > 0
             ? $"{passed} passed, {failed} failed, {skipped} skipped"
             : $"{passed} passed, {failed} failed");
@@ -118,30 +126,5 @@ public static class TestCommand
         }
 
         return (passed, failed, Math.Max(0, total - executed));
-    }
-
-    /// <summary>Test fixtures stop their servers at exit; a crashed test host cannot, so sweep up after it.</summary>
-    private static void StopStrayTestServers()
-    {
-        var marker = Path.Combine(Path.GetTempPath(), "vitrine-tests");
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (commandLine.Contains(marker, StringComparison.Ordinal))
-                {
-                    StackProcesses.Signal(pid, "KILL");
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
     }
 }

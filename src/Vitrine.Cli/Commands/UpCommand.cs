@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Spectre.Console;
@@ -7,25 +6,28 @@ using Vitrine.Cli.Stack;
 
 namespace Vitrine.Cli.Commands;
 
-/// <summary>`vitrine up`: install what is missing, prepare state, start the stack detached, wait for health, print URLs.</summary>
+/// <summary>
+/// `vitrine up`: install what is missing, prepare state, start the AppHost detached, then follow its resource states
+/// until every component is healthy — or stop at the first one that fails, naming it with the end of its log.
+/// </summary>
 public static class UpCommand
 {
     public static Command Create()
     {
-        var api = new Option<int>("--api") { Description = "Number of API replicas", DefaultValueFactory = _ => Topology.DefaultApiReplicas };
-        var web = new Option<int>("--web") { Description = "Number of Web replicas", DefaultValueFactory = _ => Topology.DefaultWebReplicas };
+        var api = new Option<int>("--api") { Description = "Number of API replicas", DefaultValueFactory = _ => StackTopology.DefaultApiReplicas };
+        var web = new Option<int>("--web") { Description = "Number of Web replicas", DefaultValueFactory = _ => StackTopology.DefaultWebReplicas };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the stack to become healthy", DefaultValueFactory = _ => 300 };
         var command = new Command("up", "Install what is missing, start the whole stack on this machine and print its URLs") { api, web, timeout };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(new Topology(parse.GetValue(api), parse.GetValue(web)), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken));
+            RunAsync(new StackTopology(parse.GetValue(api), parse.GetValue(web)), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(Topology topology, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StackTopology topology, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (topology.ApiReplicas is < 1 or > 20 || topology.WebReplicas is < 1 or > 20)
+        if (topology.ApiReplicas is < 1 or > StackPorts.MaxReplicas || topology.WebReplicas is < 1 or > StackPorts.MaxReplicas)
         {
-            AnsiConsole.MarkupLine("[red]--api and --web must be between 1 and 20.[/]");
+            AnsiConsole.MarkupLineInterpolated($"[red]--api and --web must be between 1 and {StackPorts.MaxReplicas}.[/]");
             return 2;
         }
 
@@ -41,7 +43,8 @@ public static class UpCommand
             return 1;
         }
 
-        foreach (var (port, purpose, variable) in StackLayout.Ports(topology))
+        var stack = StackModel.Resolve(layout, topology);
+        foreach (var (port, purpose, variable) in stack.BoundPorts())
         {
             if (!IsFree(port))
             {
@@ -50,26 +53,24 @@ public static class UpCommand
             }
         }
 
-        var secrets = new StackSecrets(layout);
-        var adminExisted = secrets.Exists(StackSecrets.Admin);
-        secrets.EnsureGenerated();
-        Directory.CreateDirectory(layout.RunDirectory);
-        Directory.CreateDirectory(Path.Combine(layout.StateDirectory, "redis-cache"));
-        Directory.CreateDirectory(Path.Combine(layout.StateDirectory, "redis-durable"));
-        topology.Write(layout);
+        var adminExisted = stack.Secrets.Exists(StackSecrets.Admin);
+        stack.Secrets.EnsureGenerated();
+        stack.Save();
+        Directory.CreateDirectory(layout.Directory(StackComponents.RedisCache));
+        Directory.CreateDirectory(layout.Directory(StackComponents.RedisDurable));
 
         if (!PostgresCluster.IsInitialised(layout))
         {
-            await AnsiConsole.Status().StartAsync("Initialising PostgreSQL data directory…", _ => PostgresCluster.InitialiseAsync(layout, secrets, cancellationToken));
+            await AnsiConsole.Status().StartAsync("Initialising PostgreSQL data directory…", _ => PostgresCluster.InitialiseAsync(layout, stack.Secrets, cancellationToken));
         }
 
-        await StackConfig.WriteAllAsync(layout, topology, secrets, cancellationToken);
+        await StackConfig.WriteAllAsync(stack, cancellationToken);
         // The AppHost (with the migrate step) is built; the API and the Web are published, as production runs them.
         (string Step, string[] Arguments)[] steps =
         [
             ("Building the stack (Release)…", ["build", Path.Combine("src", "Vitrine.AppHost", "Vitrine.AppHost.csproj"), "-c", "Release", "--nologo", "-v", "q"]),
-            ("Publishing the API (Release)…", ["publish", Path.Combine("src", "Vitrine.Api", "Vitrine.Api.csproj"), "-c", "Release", "-o", Path.Combine(layout.StateDirectory, "publish", "api"), "--nologo", "-v", "q"]),
-            ("Publishing the Web (Release)…", ["publish", Path.Combine("src", "Vitrine.Web", "Vitrine.Web.csproj"), "-c", "Release", "-o", Path.Combine(layout.StateDirectory, "publish", "web"), "--nologo", "-v", "q"]),
+            ("Publishing the API (Release)…", ["publish", Path.Combine("src", "Vitrine.Api", "Vitrine.Api.csproj"), "-c", "Release", "-o", layout.PublishedApi, "--nologo", "-v", "q"]),
+            ("Publishing the Web (Release)…", ["publish", Path.Combine("src", "Vitrine.Web", "Vitrine.Web.csproj"), "-c", "Release", "-o", layout.PublishedWeb, "--nologo", "-v", "q"]),
         ];
         foreach (var (step, arguments) in steps)
         {
@@ -82,18 +83,24 @@ public static class UpCommand
             }
         }
 
-        var pid = await AppHostProcess.StartAsync(layout, topology, cancellationToken);
-        var healthy = await WaitForHealthAsync(layout, topology, pid, timeout, cancellationToken);
-        if (!healthy)
+        // What each log holds before this start: a failure shows only what this run wrote.
+        var logStarts = Directory.EnumerateFiles(layout.LogsDirectory, "*.log").ToDictionary(path => path, path => new FileInfo(path).Length, StringComparer.Ordinal);
+        var pid = await AppHostProcess.StartAsync(stack, cancellationToken);
+        using var apphost = new AppHostClient(layout);
+        var outcome = await WaitForHealthAsync(layout, apphost, pid, timeout, logStarts, cancellationToken);
+        if (outcome is not null)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]The stack did not become healthy.[/] Last lines of {layout.AppHostLog}:");
-            AnsiConsole.WriteLine(AppHostProcess.LogTail(layout, 40));
+            AnsiConsole.MarkupLineInterpolated($"[red]{outcome.Problem}[/] Last lines of {outcome.Log}:");
+            AnsiConsole.WriteLine(outcome.Tail);
+            AnsiConsole.MarkupLine("The stack is stopping; fix the cause and run [bold]./vitrine up[/] again.");
+            await DownCommand.StopAsync(layout, inOrder: false, cancellationToken);
             return 1;
         }
 
-        await StatusCommand.PrintAsync(layout, json: false, cancellationToken);
-        PrintUrls(layout, topology);
-        if (!adminExisted && secrets.ReadAdmin() is { } admin)
+        var report = await apphost.StatusAsync(cancellationToken);
+        StatusCommand.PrintTable(report!.Listed());
+        PrintUrls(stack, report);
+        if (!adminExisted && stack.Secrets.ReadAdmin() is { } admin)
         {
             AnsiConsole.MarkupLineInterpolated($"Admin account (shown once; kept in {layout.Secret(StackSecrets.Admin)}): [bold]{admin.Email}[/] / [bold]{admin.Password}[/]");
         }
@@ -102,57 +109,80 @@ public static class UpCommand
         return 0;
     }
 
-    private static async Task<bool> WaitForHealthAsync(StackLayout layout, Topology topology, int appHostPid, TimeSpan timeout, CancellationToken cancellationToken)
+    private sealed record Failure(string Problem, string Log, string Tail);
+
+    /// <summary>Follows the AppHost's resource states: null once every component is healthy, or what went wrong.</summary>
+    private static async Task<Failure?> WaitForHealthAsync(
+        StackLayout layout, AppHostClient apphost, int appHostPid, TimeSpan timeout, Dictionary<string, long> logStarts, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        string Tail(string log) => AppHostProcess.Tail(log, 20, from: logStarts.GetValueOrDefault(log));
+        var started = DateTime.UtcNow;
+        var deadline = started + timeout;
         return await AnsiConsole.Status().StartAsync("Starting PostgreSQL, its replica, PgBouncer, Redis, migrations, the API, the Web, nginx and Prometheus…", async status =>
         {
+            StatusReport? report = null;
             while (DateTime.UtcNow < deadline)
             {
                 if (!Shell.IsAlive(appHostPid))
                 {
-                    return false;
+                    return new Failure("The AppHost exited.", layout.AppHostLog, Tail(layout.AppHostLog));
                 }
 
-                var report = await StackStatus.CollectAsync(layout, topology, cancellationToken);
-                var waiting = report.Components.Where(c => !c.Healthy && c.Kind != "dashboard").Select(c => c.Name).ToList();
-                if (waiting.Count == 0)
+                report = await apphost.StatusAsync(cancellationToken) ?? report;
+                if (report is not null)
                 {
-                    return true;
+                    if (report.Components.FirstOrDefault(c => c.Failed) is { } failed)
+                    {
+                        var exit = failed.ExitCode is { } code ? $" with exit code {code}" : "";
+                        var after = (DateTime.UtcNow - started).TotalSeconds;
+                        return new Failure($"{failed.Name} failed to start ({failed.State}{exit}, {after:0} s after the AppHost started).", string.Join(" and ", LogFiles(layout, failed.Name)),
+                            string.Join('\n', LogFiles(layout, failed.Name).Select(Tail)));
+                    }
+
+                    var waiting = report.Components.Where(c => !c.Healthy && c.Name != StackComponents.Dashboard).Select(c => c.Name).ToList();
+                    if (waiting.Count == 0 && report.Components.Count > 0)
+                    {
+                        return null;
+                    }
+
+                    if (waiting.Count > 0)
+                    {
+                        status.Status($"Waiting for {string.Join(", ", waiting)}…");
+                    }
                 }
 
-                status.Status($"Waiting for {string.Join(", ", waiting)}…");
-                await Task.Delay(1000, cancellationToken);
+                await Task.Delay(500, cancellationToken);
             }
 
-            return false;
+            var slow = report?.Components.Where(c => !c.Healthy && c.Name != StackComponents.Dashboard).Select(c => $"{c.Name} ({c.State})") ?? ["the AppHost's backchannel"];
+            return new Failure($"The stack did not become healthy within {timeout.TotalSeconds:0} s: still waiting for {string.Join(", ", slow)}.",
+                layout.AppHostLog, Tail(layout.AppHostLog));
         });
     }
 
-    private static void PrintUrls(StackLayout layout, Topology topology)
+    /// <summary>A component's own log; nginx reports configuration errors in its error log.</summary>
+    private static IEnumerable<string> LogFiles(StackLayout layout, string component) =>
+        component == StackComponents.Nginx ? [layout.Log(component), layout.Log("nginx-error")] : [layout.Log(component)];
+
+    private static void PrintUrls(StackModel stack, StatusReport report)
     {
-        var site = StackLayout.Https.Value == 443 ? "https://localhost" : $"https://localhost:{StackLayout.Https.Value}";
+        var site = stack.Site;
         var table = new Table().Border(TableBorder.Rounded).AddColumns("What", "URL");
         table.AddRow("Storefront (nginx, HTTP/2 + TLS)", site + "/");
         table.AddRow("Products (API)", $"{site}/api/v1/products?page=1&pageSize=20");
         table.AddRow("OpenAPI 3.1", $"{site}/openapi/v1.json");
         table.AddRow("API reference", $"{site}/docs");
         table.AddRow("Health", $"{site}/health/ready");
-        table.AddRow("Plain HTTP (301 to HTTPS)", $"http://localhost:{StackLayout.Http.Value}/");
-        for (var i = 0; i < topology.ApiReplicas; i++)
+        table.AddRow("Plain HTTP (301 to HTTPS)", $"http://localhost:{stack.Port(StackPorts.Http)}/");
+        foreach (var replica in stack.ApiReplicas.Concat(stack.WebReplicas))
         {
-            table.AddRow($"API replica {i + 1} (direct, /metrics)", $"http://127.0.0.1:{StackLayout.Api.Offset(i)}");
+            table.AddRow($"{replica} (direct, /metrics)", stack.Endpoint(replica).Url);
         }
 
-        for (var i = 0; i < topology.WebReplicas; i++)
-        {
-            table.AddRow($"Web replica {i + 1} (direct, /metrics)", $"http://127.0.0.1:{StackLayout.Web.Offset(i)}");
-        }
-
-        table.AddRow("Prometheus (alerts: /alerts)", $"http://127.0.0.1:{StackLayout.Prometheus.Value}");
-        table.AddRow("nginx stub_status", $"http://127.0.0.1:{StackLayout.NginxStatus.Value}/stub_status");
-        table.AddRow("Aspire dashboard", AppHostProcess.DashboardLoginUrl(layout) ?? $"http://127.0.0.1:{StackLayout.Dashboard.Value}");
-        table.AddRow("TLS certificate (self-signed; replace with a real pair)", StackConfig.TlsCertificate(layout));
+        table.AddRow("Prometheus (alerts: /alerts)", stack.Endpoint(StackComponents.Prometheus).Url);
+        table.AddRow("nginx stub_status", StackModel.HttpUrl(stack.Port(StackPorts.NginxStatus)) + "/stub_status");
+        table.AddRow("Aspire dashboard", report.Components.FirstOrDefault(c => c.Name == StackComponents.Dashboard)?.Url ?? stack.Endpoint(StackComponents.Dashboard).Url);
+        table.AddRow("TLS certificate (self-signed; replace with a real pair)", stack.Layout.TlsCertificate);
         AnsiConsole.Write(table);
     }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
 using Vitrine.AppHost;
 using Vitrine.Cli.Stack;
 
@@ -50,7 +51,7 @@ public sealed class ComposeDeployment(DockerEngine engine, string project)
 
     public AdminCredentials? Admin =>
         File.Exists(Path.Combine(SecretsDirectory, "admin.json"))
-            ? JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(SecretsDirectory, "admin.json")), CliJson.Default.AdminCredentials)
+            ? JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(SecretsDirectory, "admin.json")), StackJson.Default.AdminCredentials)
             : null;
 
     public Task<Shell.Result> ComposeAsync(IEnumerable<string> arguments, Action<string>? onLine = null, CancellationToken cancellationToken = default) =>
@@ -82,13 +83,20 @@ public sealed class ComposeDeployment(DockerEngine engine, string project)
         var postgres = ReadOrCreate("postgres-password", () => StackSecrets.Token(24));
         var redis = ReadOrCreate("redis-durable-password", () => StackSecrets.Token(24));
         ReadOrCreate("jwt-signing-key", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
-        ReadOrCreate("admin.json", () => JsonSerializer.Serialize(new AdminCredentials(Commands.MigrateCommand.AdminEmail, StackSecrets.Token(12)), CliJson.Default.AdminCredentials));
-        string Connection(string host, int port, string extra = "") => $"Host={host};Port={port.ToString(CultureInfo.InvariantCulture)};Username=vitrine;Password={postgres};Database=vitrine{extra}";
-        Write("migrate-postgres", Connection("postgres", 5432));
-        // Through PgBouncer 1.18 in transaction mode: no prepared statements, no reset query (README, "Configuration").
-        Write("api-postgres", Connection("pgbouncer", 6432, ";No Reset On Close=true;Max Auto Prepare=0"));
-        Write("web-postgres", Connection("pgbouncer", 6432, ";No Reset On Close=true;Max Auto Prepare=0"));
-        Write("api-postgres-read", Connection("postgres-replica", 5432));
+        ReadOrCreate("admin.json", () => JsonSerializer.Serialize(new AdminCredentials(Commands.MigrateCommand.AdminEmail, StackSecrets.Token(12)), StackJson.Default.AdminCredentials));
+        NpgsqlConnectionStringBuilder Connection(string host, int port) => new()
+        {
+            Host = host,
+            Port = port,
+            Username = StackModel.DatabaseUser,
+            Password = postgres,
+            Database = StackModel.Database,
+        };
+        Write("migrate-postgres", Connection("postgres", 5432).ConnectionString);
+        // Through PgBouncer 1.18 in transaction mode, as in the local stack.
+        Write("api-postgres", StackModel.PgBouncerSafe(Connection("pgbouncer", 6432)).ConnectionString);
+        Write("web-postgres", StackModel.PgBouncerSafe(Connection("pgbouncer", 6432)).ConnectionString);
+        Write("api-postgres-read", Connection("postgres-replica", 5432).ConnectionString);
         Write("pgbouncer-userlist", $"\"vitrine\" \"{postgres}\"\n");
         Write("redis-durable.conf", $"requirepass {redis}\n");
         Write("redis-durable-connection", $"redis-durable:6379,password={redis}");
@@ -121,10 +129,10 @@ public sealed class ComposeDeployment(DockerEngine engine, string project)
             version: "3.9"
             services:
               nginx:
-                environment: {"{"}HTTPS_PORT: "{Https.Value}"{"}"}
-                ports: ["127.0.0.1:{Https.Value}:8443", "127.0.0.1:{Http.Value}:8080"]
+                environment: {"{"}HTTPS_PORT: "{Https.Resolve()}"{"}"}
+                ports: ["127.0.0.1:{Https.Resolve()}:8443", "127.0.0.1:{Http.Resolve()}:8080"]
               prometheus:
-                ports: ["127.0.0.1:{Prometheus.Value}:9090"]
+                ports: ["127.0.0.1:{Prometheus.Resolve()}:9090"]
               web:
                 deploy:
                   replicas: {webReplicas}

@@ -178,7 +178,7 @@ public sealed class ImageBuilder(DockerEngine engine)
     /// </summary>
     private async Task<bool> PublishAppsAsync(IReadOnlyList<(string Image, string Project)> apps, string revision, string version, string sources, CancellationToken cancellationToken)
     {
-        var registry = $"127.0.0.1:{Registry.Value}";
+        var registry = $"127.0.0.1:{Registry.Resolve()}";
         using var server = await StartRegistryAsync(registry, cancellationToken);
         if (server is null)
         {

@@ -3,16 +3,13 @@ namespace Vitrine.Cli.Stack;
 /// <summary>The local stack's PostgreSQL data directory, initialised once (as the postgres user: it refuses root).</summary>
 public static class PostgresCluster
 {
-    public const string User = "vitrine";
-    public const string Database = "vitrine";
-
     public static bool IsInitialised(StackLayout layout) =>
         File.Exists(Path.Combine(layout.PostgresDataDirectory, "PG_VERSION"));
 
     public static async Task InitialiseAsync(StackLayout layout, StackSecrets secrets, CancellationToken cancellationToken)
     {
         await PlaceWherePostgresCanReachAsync(layout, cancellationToken);
-        var runDirectory = Path.Combine(layout.PostgresDirectory, "run");
+        var runDirectory = layout.PostgresSocketDirectory;
         Directory.CreateDirectory(layout.PostgresDataDirectory);
         Directory.CreateDirectory(runDirectory);
 
@@ -24,7 +21,7 @@ public static class PostgresCluster
         {
             var result = await Shell.RunAsPostgresAsync(PostgresTools.Binary("initdb"),
             [
-                "-D", layout.PostgresDataDirectory, "-U", User, "--pwfile", passwordFile,
+                "-D", layout.PostgresDataDirectory, "-U", StackModel.DatabaseUser, "--pwfile", passwordFile,
                 "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8",
             ], cancellationToken);
             if (!result.Succeeded)
@@ -38,21 +35,11 @@ public static class PostgresCluster
         }
     }
 
-    /// <summary>Creates the application database on first start (initdb makes only "postgres").</summary>
-    public static string ConnectionString(StackSecrets secrets, string database = Database) =>
-        ConnectionString(secrets, StackLayout.Postgres.Value, database);
-
-    public static string ConnectionString(StackSecrets secrets, int port, string database) =>
-        $"Host=127.0.0.1;Port={port};Username={User};Password={secrets.Read(StackSecrets.PostgresPassword)};Database={database}";
-
-    /// <summary>A URI psql accepts, for the primary (default), the replica or PgBouncer.</summary>
-    public static string Uri(StackSecrets secrets, int? port = null) =>
-        $"postgresql://{User}:{secrets.Read(StackSecrets.PostgresPassword)}@127.0.0.1:{port ?? StackLayout.Postgres.Value}/{Database}";
-
     private static async Task ChownToPostgresAsync(string directory, CancellationToken cancellationToken)
     {
         if (Shell.IsRoot)
         {
+            // A shell-out: .NET has no chown (only file modes).
             var result = await Shell.RunAsync("chown", ["-R", "postgres:postgres", directory], cancellationToken: cancellationToken);
             if (!result.Succeeded)
             {
@@ -63,7 +50,7 @@ public static class PostgresCluster
 
     /// <summary>
     /// The postgres user must traverse every parent of its data directory. When it cannot reach the state directory
-    /// (a checkout under /root), the data goes to /var/lib/vitrine/&lt;hash of the state path&gt; and
+    /// (a checkout under /root), the data goes to <see cref="StackLayout.ServiceRoot"/> and
     /// .vitrine/postgres becomes a symbolic link to it, so the rest of the stack finds it where it always does.
     /// </summary>
     private static async Task PlaceWherePostgresCanReachAsync(StackLayout layout, CancellationToken cancellationToken)
@@ -80,8 +67,7 @@ public static class PostgresCluster
             return;
         }
 
-        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.StateDirectory)))[..16].ToLowerInvariant();
-        var target = Path.Combine("/var/lib/vitrine", hash, "postgres");
+        var target = layout.ServiceRoot;
         Directory.CreateDirectory(target);
         Directory.CreateSymbolicLink(link, target);
     }

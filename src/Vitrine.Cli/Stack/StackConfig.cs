@@ -7,103 +7,81 @@ using System.Text.RegularExpressions;
 namespace Vitrine.Cli.Stack;
 
 /// <summary>
-/// Renders the configuration under deploy/ (nginx, PgBouncer, Prometheus) for this machine's ports and paths, and
-/// generates what the local stack needs beside it: a self-signed TLS pair and PgBouncer's auth file. The files in
-/// deploy/ are the configuration; only their {{NAME}} placeholders (ports and paths) are filled in here.
+/// Renders the configuration under deploy/ (nginx, PgBouncer, Prometheus) for this machine's ports and paths, copies
+/// what a server running as another user must read where that user can (postgresql.conf beside the data: a private
+/// checkout is out of the postgres user's reach), and generates a self-signed TLS pair and PgBouncer's auth file.
+/// The files in deploy/ are the configuration; only their {{NAME}} placeholders (ports and paths) are filled in here.
 /// </summary>
 public static partial class StackConfig
 {
-    public const string ReplicationSlot = "vitrine_replica";
-
-    public static string NginxConfig(StackLayout layout) => Path.Combine(layout.ConfigDirectory, "nginx.conf");
-
-    public static string NginxCacheDirectory(StackLayout layout) => Path.Combine(layout.ServiceDirectory, "nginx");
-
-    public static string PrometheusConfig(StackLayout layout) => Path.Combine(layout.ConfigDirectory, "prometheus.yml");
-
-    public static string PgBouncerDirectory(StackLayout layout) => Path.Combine(layout.PostgresDirectory, "pgbouncer");
-
-    public static string PgBouncerConfig(StackLayout layout) => Path.Combine(PgBouncerDirectory(layout), "pgbouncer.ini");
-
-    public static string RedisExporterPasswords(StackLayout layout) => layout.Secret("redis-exporter-passwords.json");
-
-    /// <summary>A real certificate goes here (PEM): `up` generates a self-signed pair only when these are missing.</summary>
-    public static string TlsCertificate(StackLayout layout) => Path.Combine(layout.TlsDirectory, "cert.pem");
-
-    public static string TlsKey(StackLayout layout) => Path.Combine(layout.TlsDirectory, "key.pem");
-
-    public static int ExporterPort(string exporter) => StackLayout.Exporters.Offset(exporter switch
+    public static async Task WriteAllAsync(StackModel stack, CancellationToken cancellationToken)
     {
-        "nginx" => 0,
-        "redis" => 1,
-        "postgres" => 2,
-        "postgres-replica" => 3,
-        _ => throw new ArgumentOutOfRangeException(nameof(exporter), exporter, "Unknown exporter."),
-    });
-
-    public static async Task WriteAllAsync(StackLayout layout, Topology topology, StackSecrets secrets, CancellationToken cancellationToken)
-    {
+        var layout = stack.Layout;
+        var secrets = stack.Secrets;
         Directory.CreateDirectory(layout.ConfigDirectory);
         Directory.CreateDirectory(layout.LogsDirectory);
         // nginx's caches start empty with every `up`: what they hold belongs to the previous build of the replicas.
-        if (Directory.Exists(NginxCacheDirectory(layout)))
+        if (Directory.Exists(layout.NginxCacheDirectory))
         {
-            Directory.Delete(NginxCacheDirectory(layout), recursive: true);
+            Directory.Delete(layout.NginxCacheDirectory, recursive: true);
         }
 
-        Directory.CreateDirectory(NginxCacheDirectory(layout));
-        Directory.CreateDirectory(Path.Combine(layout.StateDirectory, "prometheus"));
+        Directory.CreateDirectory(layout.NginxCacheDirectory);
+        Directory.CreateDirectory(layout.Directory(StackComponents.Prometheus));
         EnsureTlsPair(layout);
 
-        string Servers(StackPort port, int count) => string.Join('\n', Enumerable.Range(0, count)
-            .Select(i => Invariant($"        server 127.0.0.1:{port.Offset(i)} max_fails=3 fail_timeout=10s;")));
-        await RenderAsync(layout, "nginx/nginx.conf", NginxConfig(layout), new Dictionary<string, string>
+        string Servers(IEnumerable<string> replicas) => string.Join('\n', replicas
+            .Select(replica => Invariant($"        server 127.0.0.1:{stack.Endpoint(replica).Port} max_fails=3 fail_timeout=10s;")));
+        await RenderAsync(layout, "nginx/nginx.conf", layout.NginxConfig, new Dictionary<string, string>
         {
             ["MODULES"] = "/usr/lib/nginx/modules",
             ["PID_FILE"] = layout.PidFile("nginx"),
             ["LOG_DIR"] = layout.LogsDirectory,
-            ["CACHE_DIR"] = NginxCacheDirectory(layout),
-            ["TLS_CERT"] = TlsCertificate(layout),
-            ["TLS_KEY"] = TlsKey(layout),
-            ["HTTPS_PORT"] = Invariant(StackLayout.Https.Value),
-            ["HTTP_LISTEN"] = Invariant($"listen 127.0.0.1:{StackLayout.Http.Value};\n        listen [::1]:{StackLayout.Http.Value};"),
-            ["HTTPS_LISTEN"] = Invariant($"listen 127.0.0.1:{StackLayout.Https.Value} ssl http2;\n        listen [::1]:{StackLayout.Https.Value} ssl http2;"),
-            ["STATUS_PORT"] = Invariant(StackLayout.NginxStatus.Value),
-            ["INTERNAL_LISTEN"] = Invariant($"listen 127.0.0.1:{StackLayout.InternalApi.Value};"),
-            ["API_SERVERS"] = Servers(StackLayout.Api, topology.ApiReplicas),
-            ["WEB_SERVERS"] = Servers(StackLayout.Web, topology.WebReplicas),
+            ["CACHE_DIR"] = layout.NginxCacheDirectory,
+            ["TLS_CERT"] = layout.TlsCertificate,
+            ["TLS_KEY"] = layout.TlsKey,
+            ["HTTPS_PORT"] = Invariant(stack.Port(StackPorts.Https)),
+            ["HTTP_LISTEN"] = Invariant($"listen 127.0.0.1:{stack.Port(StackPorts.Http)};\n        listen [::1]:{stack.Port(StackPorts.Http)};"),
+            ["HTTPS_LISTEN"] = Invariant($"listen 127.0.0.1:{stack.Port(StackPorts.Https)} ssl http2;\n        listen [::1]:{stack.Port(StackPorts.Https)} ssl http2;"),
+            ["STATUS_PORT"] = Invariant(stack.Port(StackPorts.NginxStatus)),
+            ["INTERNAL_LISTEN"] = Invariant($"listen 127.0.0.1:{stack.Port(StackPorts.InternalApi)};"),
+            ["API_SERVERS"] = Servers(stack.ApiReplicas),
+            ["WEB_SERVERS"] = Servers(stack.WebReplicas),
         }, cancellationToken);
 
-        string Targets(StackPort port, int count) =>
-            "[" + string.Join(", ", Enumerable.Range(0, count).Select(i => Invariant($"'127.0.0.1:{port.Offset(i)}'"))) + "]";
-        await RenderAsync(layout, "prometheus/prometheus.yml", PrometheusConfig(layout), new Dictionary<string, string>
+        string Target(string component) => Invariant($"'127.0.0.1:{stack.Endpoint(component).Port}'");
+        string Targets(IEnumerable<string> replicas) => "[" + string.Join(", ", replicas.Select(Target)) + "]";
+        await RenderAsync(layout, "prometheus/prometheus.yml", layout.PrometheusConfig, new Dictionary<string, string>
         {
-            ["RULES_FILE"] = Path.Combine(layout.RepositoryRoot, "deploy", "prometheus", "alerts.yml"),
-            ["API_TARGETS"] = Targets(StackLayout.Api, topology.ApiReplicas),
-            ["WEB_TARGETS"] = Targets(StackLayout.Web, topology.WebReplicas),
-            ["NGINX_EXPORTER"] = Invariant($"'127.0.0.1:{ExporterPort("nginx")}'"),
-            ["POSTGRES_PRIMARY_EXPORTER"] = Invariant($"'127.0.0.1:{ExporterPort("postgres")}'"),
-            ["POSTGRES_REPLICA_EXPORTER"] = Invariant($"'127.0.0.1:{ExporterPort("postgres-replica")}'"),
-            ["REDIS_EXPORTER"] = Invariant($"'127.0.0.1:{ExporterPort("redis")}'"),
-            ["REDIS_CACHE_TARGET"] = Invariant($"'redis://127.0.0.1:{StackLayout.RedisCache.Value}'"),
-            ["REDIS_DURABLE_TARGET"] = Invariant($"'redis://127.0.0.1:{StackLayout.RedisDurable.Value}'"),
-            ["SELF"] = Invariant($"'127.0.0.1:{StackLayout.Prometheus.Value}'"),
+            ["RULES_FILE"] = layout.Deploy("prometheus/alerts.yml"),
+            ["API_TARGETS"] = Targets(stack.ApiReplicas),
+            ["WEB_TARGETS"] = Targets(stack.WebReplicas),
+            ["NGINX_EXPORTER"] = Target(StackComponents.NginxExporter),
+            ["POSTGRES_PRIMARY_EXPORTER"] = Target(StackComponents.PostgresExporter),
+            ["POSTGRES_REPLICA_EXPORTER"] = Target(StackComponents.PostgresReplicaExporter),
+            ["REDIS_EXPORTER"] = Target(StackComponents.RedisExporter),
+            ["REDIS_CACHE_TARGET"] = Invariant($"'redis://127.0.0.1:{stack.Port(StackPorts.RedisCache)}'"),
+            ["REDIS_DURABLE_TARGET"] = Invariant($"'redis://127.0.0.1:{stack.Port(StackPorts.RedisDurable)}'"),
+            ["SELF"] = Target(StackComponents.Prometheus),
         }, cancellationToken);
 
-        StackSecrets.WriteSecretFile(RedisExporterPasswords(layout),
-            Invariant($"{{\"redis://127.0.0.1:{StackLayout.RedisDurable.Value}\":\"{secrets.Read(StackSecrets.RedisDurablePassword)}\"}}\n"));
+        StackSecrets.WriteSecretFile(layout.RedisExporterPasswords,
+            Invariant($"{{\"redis://127.0.0.1:{stack.Port(StackPorts.RedisDurable)}\":\"{secrets.Read(StackSecrets.RedisDurablePassword)}\"}}\n"));
 
-        // PgBouncer runs as the postgres user: its configuration and auth file live beside PostgreSQL's data.
-        var pgbouncer = PgBouncerDirectory(layout);
+        // PostgreSQL and PgBouncer run as the postgres user, which may not reach the checkout (a clone under /root):
+        // postgresql.conf is copied, and PgBouncer's configuration and auth file written, beside PostgreSQL's data.
+        Directory.CreateDirectory(Path.GetDirectoryName(layout.PostgresConfig)!);
+        File.Copy(layout.Deploy("postgres/postgresql.conf"), layout.PostgresConfig, overwrite: true);
+        var pgbouncer = layout.PgBouncerDirectory;
         Directory.CreateDirectory(pgbouncer);
-        var authFile = Path.Combine(pgbouncer, "userlist.txt");
-        StackSecrets.WriteSecretFile(authFile, $"\"{PostgresCluster.User}\" \"{secrets.Read(StackSecrets.PostgresPassword)}\"\n");
-        await RenderAsync(layout, "pgbouncer/pgbouncer.ini", PgBouncerConfig(layout), new Dictionary<string, string>
+        var authFile = layout.PgBouncerAuthFile;
+        StackSecrets.WriteSecretFile(authFile, $"\"{StackModel.DatabaseUser}\" \"{secrets.Read(StackSecrets.PostgresPassword)}\"\n");
+        await RenderAsync(layout, "pgbouncer/pgbouncer.ini", layout.PgBouncerConfig, new Dictionary<string, string>
         {
             ["POSTGRES_HOST"] = "127.0.0.1",
-            ["POSTGRES_PORT"] = Invariant(StackLayout.Postgres.Value),
+            ["POSTGRES_PORT"] = Invariant(stack.Port(StackPorts.Postgres)),
             ["LISTEN_ADDR"] = "127.0.0.1",
-            ["LISTEN_PORT"] = Invariant(StackLayout.PgBouncer.Value),
+            ["LISTEN_PORT"] = Invariant(stack.Port(StackPorts.PgBouncer)),
             ["SOCKET_DIR"] = pgbouncer,
             ["PID_FILE"] = Path.Combine(pgbouncer, "pgbouncer.pid"),
             ["LOG_FILE"] = "",
@@ -111,7 +89,8 @@ public static partial class StackConfig
         }, cancellationToken);
         if (Shell.IsRoot)
         {
-            await Shell.RunAsync("chown", ["-R", "postgres:postgres", pgbouncer], cancellationToken: cancellationToken);
+            // A shell-out: .NET has no chown (only file modes).
+            await Shell.RunAsync("chown", ["-R", "postgres:postgres", pgbouncer, Path.GetDirectoryName(layout.PostgresConfig)!], cancellationToken: cancellationToken);
         }
     }
 
@@ -142,7 +121,7 @@ public static partial class StackConfig
     /// <summary>A self-signed ECDSA P-256 pair for localhost and 127.0.0.1 (one year), unless a pair is already there.</summary>
     private static void EnsureTlsPair(StackLayout layout)
     {
-        if (File.Exists(TlsCertificate(layout)) && File.Exists(TlsKey(layout)))
+        if (File.Exists(layout.TlsCertificate) && File.Exists(layout.TlsKey))
         {
             return;
         }
@@ -159,8 +138,8 @@ public static partial class StackConfig
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
-        File.WriteAllText(TlsCertificate(layout), certificate.ExportCertificatePem() + "\n");
-        StackSecrets.WriteSecretFile(TlsKey(layout), key.ExportPkcs8PrivateKeyPem() + "\n");
+        File.WriteAllText(layout.TlsCertificate, certificate.ExportCertificatePem() + "\n");
+        StackSecrets.WriteSecretFile(layout.TlsKey, key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);

@@ -3,13 +3,16 @@ using System.Text;
 
 namespace Vitrine.Cli.Stack;
 
-/// <summary>Finds this stack's processes by the tag they inherit or by their state directory in the command line.</summary>
+/// <summary>
+/// Finds this stack's processes by the tag they inherit or by their state directory in the command line. Only `down`
+/// uses it, as a safety net for what outlived the AppHost (killed, crashed): then nothing else knows those processes.
+/// </summary>
 public static class StackProcesses
 {
     public static IReadOnlyList<int> Find(StackLayout layout)
     {
         var self = Environment.ProcessId;
-        var tag = $"{AppHostProcess.StackVariable}={layout.StateDirectory}";
+        var tag = $"{StackModel.StackVariable}={layout.StateDirectory}";
         var found = new List<int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -46,6 +49,7 @@ public static class StackProcesses
 
     public static void Signal(int pid, string signal)
     {
+        // A shell-out: .NET sends only SIGKILL (Process.Kill); TERM and INT need kill(1).
         using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }

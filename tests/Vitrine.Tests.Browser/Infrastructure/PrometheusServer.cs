@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Vitrine.Tests.Integration.Infrastructure;
 
 namespace Vitrine.Tests.Browser.Infrastructure;
 
 /// <summary>
 /// A real Prometheus (Debian's package) scraping the given targets every second, on a free port, with its data in a
-/// throwaway directory under the tests' temp root (so `vitrine test` sweeps it up should the test host crash).
+/// throwaway directory under the tests' temp root; recorded by pid (RunProcesses), so it never outlives the test run.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
@@ -37,20 +38,10 @@ public sealed class PrometheusServer : IAsyncDisposable
         var config = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n" + string.Concat(jobs.Select(job =>
             $"  - job_name: {job.Key}\n    static_configs:\n      - targets: ['{job.Value.Host}:{job.Value.Port}']\n")));
-        var info = new ProcessStartInfo("prometheus")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address=127.0.0.1:{port}" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var info = ServerProcess.StartInfo("prometheus",
+            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address=127.0.0.1:{port}"],
+            asPostgresUser: false);
+        var process = ServerProcess.Start(info, $"prometheus (port {port})", stop: "TERM");
         var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}/"));
         await server.WaitUntilAsync("up", result => result.GetArrayLength() == jobs.Count && result.EnumerateArray().All(s => s.GetProperty("value")[1].GetString() == "1"));
         return server;
@@ -87,13 +78,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
+        await ServerProcess.StopAsync(process);
         Directory.Delete(directory, recursive: true);
     }
 }

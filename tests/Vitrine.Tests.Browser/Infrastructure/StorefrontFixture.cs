@@ -25,6 +25,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
         ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     private readonly List<string> profiles = [];
+    private List<int> driver = [];
     private WebFactory? web;
     private IPlaywright? playwright;
 
@@ -48,7 +49,11 @@ public sealed class StorefrontFixture : IAsyncLifetime
         web = new WebFactory(Api, ApiUrl);
         var address = Web.CreateClient().BaseAddress!;
         BaseUrl = new UriBuilder(address) { Host = "localhost" }.Uri;
+        // Playwright runs a driver (node) that launches Chromium: both are recorded by pid, so the run never leaves one.
+        var before = RunProcesses.Children();
         playwright = await Playwright.CreateAsync();
+        driver = RunProcesses.Children().Except(before).ToList();
+        driver.RemoveAll(pid => !RunProcesses.TryTrack(pid, "playwright driver (node)"));
 
         // Assertions wait for the page to get there; generous, because `vitrine test` runs every suite at once on
         // a small machine. Passing never depends on it being quick.
@@ -72,6 +77,11 @@ public sealed class StorefrontFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(30_000);
+        foreach (var pid in driver)
+        {
+            RunProcesses.TrackDescendants(pid, "chromium (playwright)");
+        }
+
         return context;
     }
 
@@ -91,6 +101,12 @@ public sealed class StorefrontFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         playwright?.Dispose();
+        foreach (var pid in driver)
+        {
+            // The driver exits (closing its browsers) once Playwright is disposed; stopped by pid if it does not.
+            await RunProcesses.StopAsync(pid, grace: TimeSpan.FromSeconds(10));
+        }
+
         if (web is not null)
         {
             await web.DisposeAsync();

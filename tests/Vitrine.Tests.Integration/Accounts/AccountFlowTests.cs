@@ -50,7 +50,7 @@ public sealed class AccountFlowTests(ApiFactory api) : IClassFixture<ApiFactory>
         tokens.RefreshToken.Length.ShouldBeGreaterThanOrEqualTo(40);
         var me = await client.GetAsync("/api/v1/users/me", tokens.AccessToken);
         me.StatusCode.ShouldBe(HttpStatusCode.OK);
-        me.Headers.CacheControl?.NoStore.ShouldBeTrue();
+        me.Headers.CacheControl.ShouldNotBeNull("a profile must say Cache-Control: no-store").NoStore.ShouldBeTrue();
         (await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("email").GetString().ShouldBe(email);
     }
 

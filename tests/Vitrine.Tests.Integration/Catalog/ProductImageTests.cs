@@ -62,7 +62,7 @@ public sealed class ProductImageTests(CatalogApiFactory api) : IClassFixture<Cat
         {
             var response = await GetImageAsync(imageUrl + "?w=320", accept);
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
-            response.Content.Headers.ContentType!.MediaType.ShouldBe(contentType);
+            response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe(contentType);
             response.Headers.CacheControl!.ToString().ShouldContain("immutable");
             response.Headers.Vary.ShouldContain("Accept");
             using var decoded = Image.NewFromBuffer(await response.Content.ReadAsByteArrayAsync());

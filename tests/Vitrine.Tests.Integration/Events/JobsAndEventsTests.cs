@@ -59,7 +59,7 @@ public sealed class JobsAndEventsTests(CatalogApiFactory api) : IClassFixture<Ca
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/users/me/orders/events", UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner.AccessToken);
         using var response = await stream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("text/event-stream");
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         (await reader.ReadLineAsync()).ShouldBe("event: ready");
 
@@ -148,7 +148,7 @@ public sealed class JobsAndEventsTests(CatalogApiFactory api) : IClassFixture<Ca
         while (report.StatusCode == HttpStatusCode.Accepted && DateTime.UtcNow < deadline);
 
         report.StatusCode.ShouldBe(HttpStatusCode.OK);
-        report.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        report.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("text/csv");
         var csv = await report.Content.ReadAsStringAsync();
         csv.ShouldStartWith("day,currency,orders,items,revenue_cents\n");
         csv.ShouldContain($"{today},USD,");

@@ -16,7 +16,7 @@ public sealed class OwnRedisApiFactory : ApiFactory
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Redis = await RedisServer.StartAsync(Servers.Root, "allkeys-lru");
+        Redis = await RedisServer.StartAsync(Servers.Root, RedisServer.Kind.Cache);
         Settings["ConnectionStrings:Redis"] = Redis.ConnectionString;
         Settings["ConnectionStrings:RedisDurable"] = Redis.ConnectionString;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Npgsql;
+using Vitrine.Stack;
 
 namespace Vitrine.Tests.Integration.Infrastructure;
 
@@ -35,7 +36,7 @@ public sealed class PgBouncerServer : IAsyncDisposable
         await File.WriteAllTextAsync(authFile, $"\"{User}\" \"{server.password}\"\n");
         await ServerProcess.RunAsync("chmod", ["600", authFile]);
         var config = Path.Combine(directory, "pgbouncer.ini");
-        var template = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "deploy", "pgbouncer", "pgbouncer.ini"));
+        var template = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RepositoryRoot, "deploy", "pgbouncer", "pgbouncer.ini"));
         await File.WriteAllTextAsync(config, template
             .Replace("{{LISTEN_PORT}}", server.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{POSTGRES_PORT}}", primary.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -49,10 +50,8 @@ public sealed class PgBouncerServer : IAsyncDisposable
             await ServerProcess.RunAsync("chown", ["-R", "postgres:postgres", directory]);
         }
 
-        server.process = Process.Start(ServerProcess.StartInfo(PgBouncerBinary(), [config], asPostgresUser: true))!;
-        server.process.BeginOutputReadLine();
-        server.process.BeginErrorReadLine();
-        await ServerProcess.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(20));
+        server.process = ServerProcess.Start(ServerProcess.StartInfo(PgBouncerBinary(), [config], asPostgresUser: true), $"pgbouncer (port {server.Port})", stop: "TERM");
+        await ServerProcess.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(20), server.process);
         return server;
     }
 
@@ -60,9 +59,16 @@ public sealed class PgBouncerServer : IAsyncDisposable
     /// The API's connection string through PgBouncer, with the two settings transaction pooling needs: no DISCARD ALL
     /// when a connection returns to Npgsql's pool, and no prepared statements (PgBouncer 1.18 cannot route them).
     /// </summary>
-    public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};" +
-        "Pooling=true;Include Error Detail=false;No Reset On Close=true;Max Auto Prepare=0";
+    public string ConnectionString(string database) => StackModel.PgBouncerSafe(new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = User,
+        Password = password,
+        Database = database,
+        Pooling = true,
+        IncludeErrorDetail = false,
+    }).ConnectionString;
 
     /// <summary>
     /// A command on PgBouncer's admin console (SHOW POOLS, say), through psql: the console speaks only the simple
@@ -93,26 +99,15 @@ public sealed class PgBouncerServer : IAsyncDisposable
         new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("pgbouncer not found: install PgBouncer (./vitrine test installs it).");
 
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vitrine.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        return root?.FullName ?? throw new InvalidOperationException("The repository root (Vitrine.slnx) was not found above the test binaries.");
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            process.Kill();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            // SIGTERM (recorded at start) is PgBouncer's immediate shutdown.
+            await ServerProcess.StopAsync(process);
+            process = null;
         }
 
-        process?.Dispose();
         Directory.Delete(directory, recursive: true);
     }
 }

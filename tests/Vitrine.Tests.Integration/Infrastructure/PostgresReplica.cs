@@ -44,11 +44,10 @@ public sealed class PostgresReplica : IAsyncDisposable
         var start = ServerProcess.StartInfo(ServerProcess.PostgresBinary("postgres"),
             ["-D", data, "-p", replica.Port.ToString(CultureInfo.InvariantCulture), "-c", $"unix_socket_directories={directory}", .. PostgresServer.TestSettings],
             asPostgresUser: true);
-        replica.process = Process.Start(start)!;
-        replica.process.BeginOutputReadLine();
-        replica.process.BeginErrorReadLine();
-        await ServerProcess.WaitForPortAsync(replica.Port, TimeSpan.FromSeconds(30));
+        replica.process = ServerProcess.Start(start, $"postgres (replica, port {replica.Port})", stop: "INT");
+        await ServerProcess.WaitForPortAsync(replica.Port, TimeSpan.FromSeconds(30), replica.process);
         await replica.WaitForDatabaseAsync("postgres");
+        ServerProcess.TrackPostmaster(data, replica.process, "postgres (replica)");
         return replica;
     }
 
@@ -85,13 +84,12 @@ public sealed class PostgresReplica : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            await ServerProcess.RunAsync("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            await ServerProcess.StopAsync(process);
+            process = null;
         }
 
-        process?.Dispose();
         Directory.Delete(directory, recursive: true);
     }
 }

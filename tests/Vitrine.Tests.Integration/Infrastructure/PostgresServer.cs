@@ -52,11 +52,10 @@ public sealed class PostgresServer : IAsyncDisposable
         var start = ServerProcess.StartInfo(ServerProcess.PostgresBinary("postgres"),
             ["-D", data, "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", $"unix_socket_directories={directory}", .. TestSettings],
             asPostgresUser: true);
-        server.process = Process.Start(start)!;
-        server.process.BeginOutputReadLine();
-        server.process.BeginErrorReadLine();
-        await ServerProcess.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(30));
+        server.process = ServerProcess.Start(start, $"postgres (primary, port {server.Port})", stop: "INT");
+        await ServerProcess.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(30), server.process);
         await server.WaitUntilAcceptingAsync();
+        ServerProcess.TrackPostmaster(data, server.process, "postgres (primary)");
 
         await server.ExecuteAsync("postgres", $"CREATE DATABASE {TemplateDatabase}");
         await DatabaseMigrator.MigrateAsync(server.ConnectionString(TemplateDatabase), TimeProvider.System);
@@ -101,14 +100,13 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            // SIGINT is PostgreSQL's fast shutdown: it does not wait for open sessions.
-            await ServerProcess.RunAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            // SIGINT (recorded at start) is PostgreSQL's fast shutdown: it does not wait for open sessions.
+            await ServerProcess.StopAsync(process);
+            process = null;
         }
 
-        process?.Dispose();
         Directory.Delete(directory, recursive: true);
     }
 }

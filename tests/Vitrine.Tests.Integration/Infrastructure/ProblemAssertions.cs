@@ -9,7 +9,7 @@ internal static class ProblemAssertions
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         response.StatusCode.ShouldBe(status);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        response.Content.Headers.ContentType.ShouldNotBeNull("a problem response must name its media type").MediaType.ShouldBe("application/problem+json");
         var body = await response.Content.ReadAsStringAsync();
         body.ShouldNotContain("   at ", customMessage: "a stack trace leaked");
         body.ShouldNotContain("Exception", customMessage: "an exception leaked");

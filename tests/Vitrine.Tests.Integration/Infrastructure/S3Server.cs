@@ -26,13 +26,7 @@ public sealed class S3Server : IAsyncDisposable
 
     public static async Task<S3Server> StartAsync()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vitrine.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        var s3rver = Path.Combine(root?.FullName ?? ".", "tests", "tools", "node_modules", "s3rver", "bin", "s3rver.js");
+        var s3rver = Path.Combine(ServerProcess.RepositoryRoot, "tests", "tools", "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(s3rver))
         {
             throw new InvalidOperationException($"{s3rver} is missing: run ./vitrine test (it runs npm install in tests/tools).");
@@ -44,22 +38,14 @@ public sealed class S3Server : IAsyncDisposable
         var start = ServerProcess.StartInfo("node",
             [s3rver, "--directory", directory, "--address", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"],
             asPostgresUser: false);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("s3rver did not start");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await ServerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
+        var process = ServerProcess.Start(start, $"s3rver (node, port {port})");
+        await ServerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(30), process);
         return new S3Server(process, directory, port);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
+        await ServerProcess.StopAsync(process);
         Directory.Delete(directory, recursive: true);
     }
 }

@@ -10,20 +10,12 @@ namespace Vitrine.Tests.Integration.Infrastructure;
 /// </summary>
 public sealed class SmtpServer : IAsyncDisposable
 {
-    private readonly Process process;
     private readonly StringBuilder received = new();
+    private Process? process;
 
-    private SmtpServer(Process process, int port)
+    private SmtpServer(int port)
     {
-        this.process = process;
         Port = port;
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (received)
-            {
-                received.AppendLine(e.Data);
-            }
-        };
     }
 
     public int Port { get; }
@@ -45,23 +37,25 @@ public sealed class SmtpServer : IAsyncDisposable
         var start = ServerProcess.StartInfo("python3",
             ["-u", "-W", "ignore", "-m", "smtpd", "-n", "-c", "DebuggingServer", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
             asPostgresUser: false);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("python3 -m smtpd did not start");
-        var server = new SmtpServer(process, port);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await ServerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
+        var server = new SmtpServer(port);
+        server.process = ServerProcess.Start(start, $"smtpd (python3, port {port})", onOutput: line =>
+        {
+            lock (server.received)
+            {
+                server.received.AppendLine(line);
+            }
+        });
+        await ServerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(20), server.process);
         return server;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (process is not null)
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            await ServerProcess.StopAsync(process);
+            process = null;
         }
-
-        process.Dispose();
     }
 }
 

@@ -2,8 +2,8 @@ namespace Vitrine.Tests.Integration.Infrastructure;
 
 /// <summary>
 /// The real servers of one test run, started once and shared: one PostgreSQL cluster with a streaming read replica
-/// and PgBouncer in front of it, and two Redis servers (cache: allkeys-lru, durable: noeviction), torn down when the
-/// test process exits.
+/// and PgBouncer in front of it, and two Redis servers (cache and durable, from deploy/redis/), torn down when the test
+/// assembly finishes (<see cref="RunTestFramework"/>), or at the latest when the test process exits (<see cref="RunProcesses"/>).
 /// </summary>
 public static class TestServices
 {
@@ -11,19 +11,26 @@ public static class TestServices
 
     public static Task<Servers> GetAsync() => Started.Value;
 
+    /// <summary>Stops the servers if this run started them.</summary>
+    public static async Task StopAsync()
+    {
+        if (Started.IsValueCreated && Started.Value.IsCompletedSuccessfully)
+        {
+            await (await Started.Value).DisposeAsync();
+        }
+    }
+
     private static async Task<Servers> StartAsync()
     {
         var root = Path.Combine(Path.GetTempPath(), "vitrine-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
         Directory.CreateDirectory(root);
         var postgres = PostgresServer.StartAsync(root);
-        var cache = RedisServer.StartAsync(root, "allkeys-lru");
-        var durable = RedisServer.StartAsync(root, "noeviction");
+        var cache = RedisServer.StartAsync(root, RedisServer.Kind.Cache);
+        var durable = RedisServer.StartAsync(root, RedisServer.Kind.Durable);
         var primary = await postgres;
         var replica = PostgresReplica.StartAsync(root, primary);
         var pgBouncer = PgBouncerServer.StartAsync(root, primary);
-        var servers = new Servers(primary, await replica, await pgBouncer, await cache, await durable, root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return servers;
+        return new Servers(primary, await replica, await pgBouncer, await cache, await durable, root);
     }
 
     public sealed record Servers(PostgresServer Postgres, PostgresReplica Replica, PgBouncerServer PgBouncer, RedisServer Cache, RedisServer Durable, string Root) : IAsyncDisposable

@@ -82,7 +82,7 @@ public sealed class ServiceDefaultsTests(ApiFactory api) : IClassFixture<ApiFact
     {
         var response = await client.GetAsync(new Uri("/docs", UriKind.Relative));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("text/html");
         response.ShouldCarrySecurityHeaders();
     }
 }

@@ -1,7 +1,8 @@
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace Vitrine.Cli.Stack;
+namespace Vitrine.Stack;
 
 /// <summary>
 /// The local stack's generated secrets, under .vitrine/secrets (mode 700, files 600), never in the repository.
@@ -13,8 +14,10 @@ public sealed class StackSecrets(StackLayout layout)
     public const string RedisDurablePassword = "redis-durable-password";
     public const string RedisDurableConfig = "redis-durable.conf";
     public const string JwtSigningKey = "jwt-signing-key";
+    public const string RedisExporterPasswords = "redis-exporter-passwords.json";
     public const string Admin = "admin.json";
 
+    [SupportedOSPlatform("linux")] // Unix file modes
     public void EnsureGenerated()
     {
         Directory.CreateDirectory(layout.SecretsDirectory);
@@ -31,15 +34,17 @@ public sealed class StackSecrets(StackLayout layout)
     public bool Exists(string name) => File.Exists(layout.Secret(name));
 
     public AdminCredentials? ReadAdmin() =>
-        Exists(Admin) ? JsonSerializer.Deserialize(File.ReadAllText(layout.Secret(Admin)), CliJson.Default.AdminCredentials) : null;
+        Exists(Admin) ? JsonSerializer.Deserialize(File.ReadAllText(layout.Secret(Admin)), StackJson.Default.AdminCredentials) : null;
 
+    [SupportedOSPlatform("linux")]
     public void WriteAdmin(AdminCredentials admin) =>
-        WriteSecretFile(layout.Secret(Admin), JsonSerializer.Serialize(admin, CliJson.Default.AdminCredentials));
+        WriteSecretFile(layout.Secret(Admin), JsonSerializer.Serialize(admin, StackJson.Default.AdminCredentials));
 
     /// <summary>A URL-safe random token: letters and digits only, so it needs no quoting in any connection string.</summary>
     public static string Token(int bytes) =>
         Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
 
+    [SupportedOSPlatform("linux")]
     private void WriteIfMissing(string name, Func<string> create)
     {
         var path = layout.Secret(name);
@@ -49,6 +54,7 @@ public sealed class StackSecrets(StackLayout layout)
         }
     }
 
+    [SupportedOSPlatform("linux")]
     public static void WriteSecretFile(string path, string content)
     {
         // Create with 600 before any byte is written, so the secret is never readable by others even briefly.
