@@ -301,17 +301,7 @@ public static class BenchCommand
             process.BeginErrorReadLine();
 
             var api = new BenchApi(process, url);
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await IsOkAsync(url + "/health/ready", cancellationToken))
-            {
-                if (process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException("The benchmark API replica did not become ready.");
-                }
-
-                await Task.Delay(250, cancellationToken);
-            }
-
+            await api.WaitUntilOkAsync("/health/ready", "The benchmark API replica did not become ready.", cancellationToken);
             return api;
         }
 
@@ -322,18 +312,23 @@ public static class BenchCommand
             var url = $"http://127.0.0.1:{FreePort()}";
             var process = Process.Start(new ProcessStartInfo("taskset", ["-c", "0", "dotnet", dll, url]) { UseShellExecute = false })!;
             var bare = new BenchApi(process, url);
+            await bare.WaitUntilOkAsync("/health/live", "The bare Kestrel ceiling did not start.", cancellationToken);
+            return bare;
+        }
+
+        /// <summary>Polls one of this process's own endpoints until it answers 2xx (at most 60 s, or until it exits).</summary>
+        private async Task WaitUntilOkAsync(string path, string failure, CancellationToken cancellationToken)
+        {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await IsOkAsync(url + "/health/live", cancellationToken))
+            while (!await IsOkAsync(Url + path, cancellationToken))
             {
                 if (process.HasExited || DateTime.UtcNow > deadline)
                 {
-                    throw new InvalidOperationException("The bare Kestrel ceiling did not start.");
+                    throw new InvalidOperationException(failure);
                 }
 
                 await Task.Delay(250, cancellationToken);
             }
-
-            return bare;
         }
 
         public async Task<string> CacheHitRatioAsync(CancellationToken cancellationToken)

@@ -37,13 +37,18 @@ public sealed class PgBouncerServer : IAsyncDisposable
         await ServerProcess.RunAsync("chmod", ["600", authFile]);
         var config = Path.Combine(directory, "pgbouncer.ini");
         var template = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RepositoryRoot, "deploy", "pgbouncer", "pgbouncer.ini"));
-        await File.WriteAllTextAsync(config, template
+        var rendered = template
+            .Replace("{{LISTEN_ADDR}}", "127.0.0.1", StringComparison.Ordinal)
             .Replace("{{LISTEN_PORT}}", server.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{POSTGRES_HOST}}", "127.0.0.1", StringComparison.Ordinal)
             .Replace("{{POSTGRES_PORT}}", primary.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{SOCKET_DIR}}", directory, StringComparison.Ordinal)
             .Replace("{{PID_FILE}}", Path.Combine(directory, "pgbouncer.pid"), StringComparison.Ordinal)
             .Replace("{{LOG_FILE}}", Path.Combine(directory, "pgbouncer.log"), StringComparison.Ordinal)
-            .Replace("{{AUTH_FILE}}", authFile, StringComparison.Ordinal));
+            .Replace("{{AUTH_FILE}}", authFile, StringComparison.Ordinal);
+        // A placeholder added to deploy/pgbouncer/pgbouncer.ini must be filled here too, not reach PgBouncer as text.
+        rendered.ShouldNotContain("{{", customMessage: "deploy/pgbouncer/pgbouncer.ini has a placeholder this fixture does not fill");
+        await File.WriteAllTextAsync(config, rendered);
         if (ServerProcess.IsRoot)
         {
             // PgBouncer refuses to run as root; the auth file stays readable by postgres alone.
