@@ -94,6 +94,7 @@ public sealed class UpAndDownTests : IAsyncLifetime
             exit.ShouldBe(0, output);
             locked.LiveProcesses().ShouldBeEmpty();
             Directory.Exists(link.LinkTarget).ShouldBeFalse();
+            Directory.Exists(Path.GetDirectoryName(link.LinkTarget)).ShouldBeFalse(); // nginx's caches beside it too
         }
         finally
         {

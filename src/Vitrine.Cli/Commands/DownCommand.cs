@@ -21,10 +21,12 @@ public static class DownCommand
         var stopped = await StopAsync(layout, inOrder: true, cancellationToken);
         if (purge && Directory.Exists(layout.StateDirectory))
         {
-            var postgres = layout.PostgresDirectory;
-            if (!postgres.StartsWith(layout.StateDirectory, StringComparison.Ordinal) && Directory.Exists(postgres))
+            // What servers that drop root keep outside the checkout (PostgreSQL's data, PgBouncer's files, nginx's
+            // caches) lives together in one directory under /var/lib/vitrine: it goes with the state directory.
+            var services = layout.ServiceDirectory;
+            if (!services.StartsWith(layout.StateDirectory, StringComparison.Ordinal) && Directory.Exists(services))
             {
-                Directory.Delete(postgres, recursive: true); // data kept outside the checkout for the postgres user
+                Directory.Delete(services, recursive: true);
             }
 
             Directory.Delete(layout.StateDirectory, recursive: true);
