@@ -106,11 +106,6 @@ public sealed class ResourceStates(
         var oneShot = StackComponents.OneShot.Contains(name);
         var ended = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
         var failed = ended && (!oneShot || snapshot.ExitCode is not 0 || state == KnownResourceStates.FailedToStart);
-        var healthy = oneShot
-            ? ended && !failed
-            : Started(snapshot) is { } started && (Fresh(snapshot, started)
-                ? snapshot.HealthReports.All(r => r.Status is HealthStatus.Healthy)
-                : ownChecks.TryGetValue(name, out var own) && own.Started == started && own.Healthy);
         var pid = snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
         {
             int value => value,
@@ -118,6 +113,14 @@ public sealed class ResourceStates(
             string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) => value,
             _ => (int?)null,
         };
+
+        // A running process counts as healthy once its checks pass and Aspire has reported its pid (the state can
+        // arrive a snapshot before the pid, and scripts read the pid from `status --json` as soon as `up` returns).
+        var healthy = oneShot
+            ? ended && !failed
+            : pid is not null && Started(snapshot) is { } started && (Fresh(snapshot, started)
+                ? snapshot.HealthReports.All(r => r.Status is HealthStatus.Healthy)
+                : ownChecks.TryGetValue(name, out var own) && own.Started == started && own.Healthy);
         var (url, port) = stack.Endpoint(name);
         if (name == StackComponents.Dashboard && configuration["AppHost:BrowserToken"] is { Length: > 0 } token)
         {

@@ -1,15 +1,17 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json.Serialization;
 
 namespace Vitrine.Stack;
 
 /// <summary>One component as the AppHost sees it; `status --json` prints these (CONTRACT §1).</summary>
 /// <param name="Kind">CONTRACT §1's kind, or null for a step or exporter that `status` does not list.</param>
+/// <param name="Pid">The running process's pid; null (printed, never left out) while none runs.</param>
 /// <param name="State">Aspire's resource state: Starting, Running, Exited, Finished, FailedToStart, Waiting…</param>
 /// <param name="Failed">It stopped when it should run, or a one-shot step ended with a non-zero exit code.</param>
 /// <param name="HealthChecks">Each of Aspire's health checks of it and its last result (null: not run yet).</param>
 public sealed record ComponentStatus(
-    string Name, string? Kind, int? Pid, string Url, bool Healthy, int Port, long? UptimeSeconds, string State, int? ExitCode, bool Failed,
+    string Name, string? Kind, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? Pid, string Url, bool Healthy, int Port, long? UptimeSeconds, string State, int? ExitCode, bool Failed,
     IReadOnlyDictionary<string, string?>? HealthChecks = null);
 
 public sealed record StatusReport(IReadOnlyList<ComponentStatus> Components)
