@@ -139,8 +139,9 @@ public static class UpCommand
                             string.Join('\n', LogFiles(layout, failed.Name).Select(Tail)));
                     }
 
-                    var waiting = report.Components.Where(c => !c.Healthy && c.Name != StackComponents.Dashboard).Select(c => c.Name).ToList();
-                    if (waiting.Count == 0 && report.Components.Count > 0)
+                    // Every component, the dashboard too: `status` lists it, so `up` returns only once it runs with a pid.
+                    var waiting = report.Components.Where(c => !c.Healthy).Select(c => c.Name).ToList();
+                    if (waiting.Count == 0 && report.Components.Any(c => c.Name == StackComponents.Dashboard))
                     {
                         return null;
                     }
@@ -154,7 +155,7 @@ public static class UpCommand
                 await Task.Delay(500, cancellationToken);
             }
 
-            var slow = report?.Components.Where(c => !c.Healthy && c.Name != StackComponents.Dashboard).Select(c => $"{c.Name} ({c.State})") ?? ["the AppHost's backchannel"];
+            var slow = report?.Components.Where(c => !c.Healthy).Select(c => $"{c.Name} ({c.State})") ?? ["the AppHost's backchannel"];
             return new Failure($"The stack did not become healthy within {timeout.TotalSeconds:0} s: still waiting for {string.Join(", ", slow)}.",
                 layout.AppHostLog, Tail(layout.AppHostLog));
         });
