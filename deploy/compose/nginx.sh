@@ -1,5 +1,6 @@
 #!/bin/sh
-# nginx's entrypoint in the Compose stack (the image's own or the official one: it needs sh, sed, getent, nginx).
+# nginx's entrypoint in the Compose stack (the image's own or the official one: it needs sh, sed, nginx and getent or
+# nslookup).
 # Renders deploy/nginx/nginx.conf (mounted read-only at /etc/vitrine) into /tmp, runs nginx in the foreground, and
 # every 2 s asks Docker's DNS which API and Web replicas are running: when the set changes (docker-compose --scale,
 # a replica stopped or killed) it re-renders and reloads nginx gracefully (SIGHUP: new workers, old ones finish
@@ -20,7 +21,15 @@ export PID_FILE="$run/nginx.pid" LOG_DIR="$run/log" CACHE_DIR="$run/cache"
 : "${MODULES:=/usr/lib/nginx/modules}" "${TLS_CERT:=/run/secrets/tls-cert}" "${TLS_KEY:=/run/secrets/tls-key}"
 : "${HTTPS_PORT:=443}" "${STATUS_PORT:=8082}" "${API_UPSTREAM:=api:8080}" "${WEB_UPSTREAM:=web:8080}"
 : "${HTTP_LISTEN:=listen 8080;}" "${HTTPS_LISTEN:=listen 8443 ssl http2;}" "${INTERNAL_LISTEN:=listen 8081;}"
-export MODULES TLS_CERT TLS_KEY HTTPS_PORT STATUS_PORT HTTP_LISTEN HTTPS_LISTEN INTERNAL_LISTEN
+# Brotli where the image has Debian's modules (ours); the official nginx image has none: gzip only.
+if [ -f "$MODULES/ngx_http_brotli_filter_module.so" ] && [ -f "$MODULES/ngx_http_brotli_static_module.so" ]; then
+  BROTLI_MODULES="load_module $MODULES/ngx_http_brotli_filter_module.so;
+load_module $MODULES/ngx_http_brotli_static_module.so;"
+  BROTLI="include /etc/vitrine/nginx/brotli.conf;"
+else
+  BROTLI_MODULES="# brotli: no module in $MODULES" BROTLI="# brotli: off (no module)"
+fi
+export TLS_CERT TLS_KEY HTTPS_PORT STATUS_PORT HTTP_LISTEN HTTPS_LISTEN INTERNAL_LISTEN BROTLI_MODULES BROTLI
 
 resolve() {
   API_SERVERS=$(servers "${API_UPSTREAM%:*}" "${API_UPSTREAM#*:}")

@@ -23,10 +23,20 @@ s|{{$name}}|$escaped|g"
   mv "$output.tmp" "$output"
 }
 
+# addresses NAME: the IPv4 addresses Docker's DNS gives for a service, sorted: getent (glibc images) or BusyBox's
+# nslookup (the official Prometheus image), whose first Address line is the DNS server's own (with a :53 port).
+addresses() {
+  if command -v getent >/dev/null 2>&1; then
+    getent ahostsv4 "$1" | cut -d' ' -f1 | sort -u
+  else
+    nslookup "$1" 2>/dev/null | sed -n 's/^Address[^:]*:[[:space:]]*\([0-9][0-9.]*\)[[:space:]]*$/\1/p' | sort -u
+  fi
+}
+
 # servers NAME PORT: one nginx `server` line per address Docker's DNS gives for a service (its running replicas),
 # sorted, so a change of replicas is a change of text.
 servers() {
-  for address in $(getent ahostsv4 "$1" | cut -d' ' -f1 | sort -u); do
+  for address in $(addresses "$1"); do
     printf '        server %s:%s max_fails=3 fail_timeout=10s;\n' "$address" "$2"
   done
 }
@@ -34,7 +44,7 @@ servers() {
 # targets NAME PORT: the same addresses as a YAML flow list for Prometheus.
 targets() {
   list=""
-  for address in $(getent ahostsv4 "$1" | cut -d' ' -f1 | sort -u); do
+  for address in $(addresses "$1"); do
     list="$list${list:+, }'$address:$2'"
   done
   printf '[%s]' "$list"

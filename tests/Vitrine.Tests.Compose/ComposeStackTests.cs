@@ -46,6 +46,59 @@ public sealed class ComposeStackTests(ComposeFixture stack, ITestOutputHelper ou
     }
 
     [Step]
+    public async Task StoresAnUploadedProductImageInItsVolumeAndServesItThroughNginx()
+    {
+        var admin = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(stack.RepositoryRoot, ".vitrine", "compose", stack.Project, "secrets", "admin.json"))).RootElement;
+        var token = await SignInAsync(admin.GetProperty("email").GetString()!, admin.GetProperty("password").GetString()!);
+        var catalog = await stack.Client.GetFromJsonAsync<JsonElement>("api/v1/products?page=1&pageSize=1");
+        var productId = catalog.GetProperty("items")[0].GetProperty("id").GetInt64();
+
+        // A valid 1x1 PNG: the API decodes and re-encodes it, then writes it into the images volume (owned by the
+        // API's uid 1001, as the image's own directory is).
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(png);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "file", "dot.png");
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"api/v1/products/{productId}/image") { Content = form };
+        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var uploaded = await stack.Client.SendAsync(upload);
+        uploaded.StatusCode.ShouldBe(HttpStatusCode.OK, await uploaded.Content.ReadAsStringAsync());
+        var imageUrl = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imageUrl").GetString();
+        imageUrl.ShouldNotBeNullOrEmpty();
+
+        var image = await stack.Client.GetAsync(imageUrl.TrimStart('/') + "?w=160");
+        image.StatusCode.ShouldBe(HttpStatusCode.OK, await image.Content.ReadAsStringAsync());
+        image.Content.Headers.ContentType!.MediaType!.ShouldStartWith("image/");
+        (await image.Content.ReadAsByteArrayAsync()).Length.ShouldBeGreaterThan(0);
+    }
+
+    [Step]
+    public async Task ReportsEveryContainerWithAHealthCheckHealthyExportersIncluded()
+    {
+        var containers = await stack.ContainersAsync();
+        var exporters = 0;
+        foreach (var container in containers)
+        {
+            var inspect = await stack.InspectAsync(container);
+            var name = inspect.GetProperty("Name").GetString()!;
+            if (name.Contains("migrate", StringComparison.Ordinal))
+            {
+                continue; // the one-shot job: it has exited (successfully: the API depends on that)
+            }
+
+            inspect.GetProperty("Config").TryGetProperty("Healthcheck", out var check).ShouldBeTrue($"{name} has no health check");
+            check.GetProperty("Test").EnumerateArray().Count().ShouldBeGreaterThan(1, $"{name} has no health check");
+            await WaitUntilAsync(
+                async () => (await stack.InspectAsync(container)).GetProperty("State").GetProperty("Health").GetProperty("Status").GetString() == "healthy",
+                TimeSpan.FromMinutes(1), () => $"{name} is not healthy");
+            exporters += name.Contains("exporter", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        exporters.ShouldBe(4);
+    }
+
+    [Step]
     public async Task RunsEveryContainerAsNonRootReadOnlyWithoutCapabilitiesAndWithLimits()
     {
         await stack.WaitForHealthyAsync("api", ComposeFixture.ApiReplicas, TimeSpan.FromMinutes(1));

@@ -32,9 +32,11 @@ public static partial class StackConfig
 
         string Servers(IEnumerable<string> replicas) => string.Join('\n', replicas
             .Select(replica => Invariant($"        server 127.0.0.1:{stack.Endpoint(replica).Port} max_fails=3 fail_timeout=10s;")));
+        var brotli = Brotli(layout);
         await RenderAsync(layout, "nginx/nginx.conf", layout.NginxConfig, new Dictionary<string, string>
         {
-            ["MODULES"] = "/usr/lib/nginx/modules",
+            ["BROTLI_MODULES"] = brotli.Modules,
+            ["BROTLI"] = brotli.Include,
             ["PID_FILE"] = layout.PidFile("nginx"),
             ["LOG_DIR"] = layout.LogsDirectory,
             ["CACHE_DIR"] = layout.NginxCacheDirectory,
@@ -119,6 +121,16 @@ public static partial class StackConfig
     }
 
     /// <summary>A self-signed ECDSA P-256 pair for localhost and 127.0.0.1 (one year), unless a pair is already there.</summary>
+    /// <summary>Debian's brotli modules where installed (the prerequisites install them); gzip alone where not.</summary>
+    private static (string Modules, string Include) Brotli(StackLayout layout)
+    {
+        const string modules = "/usr/lib/nginx/modules";
+        string[] names = ["ngx_http_brotli_filter_module.so", "ngx_http_brotli_static_module.so"];
+        return names.All(name => File.Exists(Path.Combine(modules, name)))
+            ? (string.Join('\n', names.Select(name => $"load_module {modules}/{name};")), $"include {layout.Deploy("nginx/brotli.conf")};")
+            : ("# brotli: Debian's modules are not installed", "# brotli: off (no module)");
+    }
+
     private static void EnsureTlsPair(StackLayout layout)
     {
         if (File.Exists(layout.TlsCertificate) && File.Exists(layout.TlsKey))
