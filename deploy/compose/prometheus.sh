@@ -7,6 +7,7 @@ set -eu
 . /etc/vitrine/compose/render.sh
 export RULES_FILE=/etc/vitrine/prometheus/alerts.yml
 export NGINX_EXPORTER="'nginx:9113'" REDIS_EXPORTER="'redis-exporter:9121'"
+export NODE_EXPORTER="'node-exporter:9100'"
 export POSTGRES_PRIMARY_EXPORTER="'postgres-exporter:9187'" POSTGRES_REPLICA_EXPORTER="'postgres-replica-exporter:9187'"
 export REDIS_CACHE_TARGET="'redis://redis-cache:6379'" REDIS_DURABLE_TARGET="'redis://redis-durable:6379'"
 export SELF="'127.0.0.1:9090'"

@@ -170,4 +170,8 @@ foreach (var (name, server, port) in new[]
         .WaitFor(server);
 }
 
+// The host's CPU, memory, disk and network (the seed's host alerts read these).
+builder.AddExecutable(StackComponents.NodeExporter, "prometheus-node-exporter", layout.StateDirectory,
+    $"--web.listen-address=127.0.0.1:{Invariant(stack.ExporterPort(StackComponents.NodeExporter))}");
+
 builder.Build().Run();

@@ -23,9 +23,10 @@ public static class StackComponents
     public const string RedisExporter = "redis-exporter";
     public const string PostgresExporter = "postgres-exporter";
     public const string PostgresReplicaExporter = "postgres-replica-exporter";
+    public const string NodeExporter = "node-exporter";
 
     /// <summary>The exporters; each one's port is <see cref="StackPorts.Exporters"/> plus its place here.</summary>
-    public static readonly IReadOnlyList<string> Exporters = [NginxExporter, RedisExporter, PostgresExporter, PostgresReplicaExporter];
+    public static readonly IReadOnlyList<string> Exporters = [NginxExporter, RedisExporter, PostgresExporter, PostgresReplicaExporter, NodeExporter];
 
     /// <summary>Steps that run once to completion; every other component runs until the stack stops.</summary>
     public static readonly IReadOnlySet<string> OneShot = new HashSet<string>(StringComparer.Ordinal) { PostgresReplicaInit, Migrate };
@@ -38,7 +39,7 @@ public static class StackComponents
     public static string? Kind(string name) => name switch
     {
         Nginx => "lb",
-        Postgres or PostgresReplica or PgBouncer or RedisCache or RedisDurable or Prometheus or Dashboard => name,
+        Postgres or PostgresReplica or PgBouncer or RedisCache or RedisDurable or Prometheus or Dashboard or NodeExporter => name,
         _ when name.StartsWith("api-", StringComparison.Ordinal) => "api",
         _ when name.StartsWith("web-", StringComparison.Ordinal) => "web",
         _ => null,

@@ -95,7 +95,7 @@ public sealed class ComposeStackTests(ComposeFixture stack, ITestOutputHelper ou
             exporters += name.Contains("exporter", StringComparison.Ordinal) ? 1 : 0;
         }
 
-        exporters.ShouldBe(4);
+        exporters.ShouldBe(5);
     }
 
     [Step]

@@ -83,6 +83,7 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
         stack.Components.Single(c => c.Kind == "lb").Url.ShouldBe(stack.Site);
         stack.Components.Single(c => c.Kind == "pgbouncer").Url.ShouldStartWith("postgresql://");
         stack.Components.Single(c => c.Kind == "postgres-replica").Url.ShouldStartWith("postgresql://");
+        stack.Components.Single(c => c.Kind == "node-exporter").Url.ShouldStartWith("http://127.0.0.1:");
     }
 
     [Fact]
@@ -305,7 +306,7 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
     {
         var prometheus = stack.Components.Single(c => c.Kind == "prometheus").Url;
         using var http = new HttpClient { BaseAddress = new Uri(prometheus) };
-        var expected = new[] { "api", "web", "nginx", "postgres", "redis", "prometheus" };
+        var expected = new[] { "api", "web", "nginx", "postgres", "redis", "node", "prometheus" };
         await WaitUntilAsync(async () =>
         {
             var targets = (await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/targets", UriKind.Relative))).GetProperty("data").GetProperty("activeTargets");

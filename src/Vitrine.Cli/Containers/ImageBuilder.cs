@@ -53,7 +53,7 @@ public sealed class ImageBuilder(DockerEngine engine)
         new("pgbouncer", "pgbouncer,postgresql-client-15", "true", "postgres", PostgresBin),
         new("redis", "redis-server", """chroot "$1" install -d -o redis -g redis -m 750 /data""", "redis"),
         new("prometheus", "prometheus", """chroot "$1" install -d -o nobody -g nogroup /prometheus""", "nobody"),
-        new("exporters", "prometheus-nginx-exporter,prometheus-redis-exporter,prometheus-postgres-exporter", "true", "nobody"),
+        new("exporters", "prometheus-nginx-exporter,prometheus-redis-exporter,prometheus-postgres-exporter,prometheus-node-exporter", "true", "nobody"),
     ];
 
     /// <summary>The .NET projects built into images by the SDK (Containers.props names their repositories).</summary>

@@ -15,9 +15,9 @@ public static class Prerequisites
         () => File.Exists("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so") && File.Exists("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"));
     public static readonly Prerequisite PgBouncer = new("PgBouncer", "pgbouncer", () => File.Exists("/usr/sbin/pgbouncer"));
     public static readonly Prerequisite Prometheus = new("Prometheus (and promtool)", "prometheus", () => OnPath("prometheus") && OnPath("promtool"));
-    public static readonly Prerequisite Exporters = new("Prometheus exporters for nginx, Redis and PostgreSQL",
-        "prometheus-nginx-exporter prometheus-redis-exporter prometheus-postgres-exporter",
-        () => OnPath("prometheus-nginx-exporter") && OnPath("prometheus-redis-exporter") && OnPath("prometheus-postgres-exporter"));
+    public static readonly Prerequisite Exporters = new("Prometheus exporters for nginx, Redis, PostgreSQL and the host",
+        "prometheus-nginx-exporter prometheus-redis-exporter prometheus-postgres-exporter prometheus-node-exporter",
+        () => OnPath("prometheus-nginx-exporter") && OnPath("prometheus-redis-exporter") && OnPath("prometheus-postgres-exporter") && OnPath("prometheus-node-exporter"));
     public static readonly Prerequisite Node = new("Node.js", "nodejs", () => OnPath("node"));
     public static readonly Prerequisite Npm = new("npm", "npm", () => OnPath("npm"));
     public static readonly Prerequisite Python = new("Python 3 (its smtpd is the tests' SMTP server)", "python3", () => OnPath("python3"));

@@ -62,6 +62,7 @@ public static partial class StackConfig
             ["POSTGRES_PRIMARY_EXPORTER"] = Target(StackComponents.PostgresExporter),
             ["POSTGRES_REPLICA_EXPORTER"] = Target(StackComponents.PostgresReplicaExporter),
             ["REDIS_EXPORTER"] = Target(StackComponents.RedisExporter),
+            ["NODE_EXPORTER"] = Target(StackComponents.NodeExporter),
             ["REDIS_CACHE_TARGET"] = Invariant($"'redis://127.0.0.1:{stack.Port(StackPorts.RedisCache)}'"),
             ["REDIS_DURABLE_TARGET"] = Invariant($"'redis://127.0.0.1:{stack.Port(StackPorts.RedisDurable)}'"),
             ["SELF"] = Target(StackComponents.Prometheus),
