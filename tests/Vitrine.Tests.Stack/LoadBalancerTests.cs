@@ -319,6 +319,48 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
     }
 
     [Fact]
+    public async Task Every_grafana_dashboard_query_returns_data_from_the_live_prometheus()
+    {
+        // No Grafana runs here: each panel's PromQL runs against the stack's Prometheus instead, and an error or an
+        // empty result fails (issue 16). A catalog read first, so the cache hit ratio has lookups to divide.
+        using var site = stack.PublicClient();
+        (await site.GetAsync(new Uri("/api/v1/products?page=1&pageSize=5", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var dashboards = Directory.GetFiles(Path.Combine(stack.Cli.RepositoryRoot, "deploy", "grafana", "dashboards"), "*.json");
+        dashboards.Length.ShouldBeGreaterThanOrEqualTo(6);
+        var queries = dashboards.SelectMany(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("panels").EnumerateArray()
+                .SelectMany(panel => panel.GetProperty("targets").EnumerateArray()
+                    .Select(target => (Where: $"{Path.GetFileName(file)} / {panel.GetProperty("title").GetString()}", Expr: target.GetProperty("expr").GetString()!))))
+            .ToList();
+        queries.Count.ShouldBeGreaterThan(40);
+
+        var prometheus = stack.Components.Single(c => c.Kind == "prometheus").Url;
+        using var http = new HttpClient { BaseAddress = new Uri(prometheus) };
+        var empty = queries.ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(90); // rates need two scrapes (5 s apart) of a series that just appeared
+        while (empty.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            foreach (var query in empty.ToList())
+            {
+                using var response = await http.GetAsync(new Uri("/api/v1/query?query=" + Uri.EscapeDataString(query.Expr), UriKind.Relative));
+                var body = await response.Content.ReadAsStringAsync();
+                response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{query.Where}: {query.Expr}: {body}");
+                if (JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0)
+                {
+                    empty.Remove(query);
+                }
+            }
+
+            if (empty.Count > 0)
+            {
+                await Task.Delay(2000);
+            }
+        }
+
+        empty.ShouldBeEmpty("panels whose query returned nothing: " + string.Join("; ", empty.Select(q => $"{q.Where}: {q.Expr}")));
+    }
+
+    [Fact]
     public async Task Logs_prints_a_component_log_and_refuses_an_unknown_one()
     {
         var (exit, output) = await stack.Cli.RunAsync("logs", "api-1", "-n", "5");
