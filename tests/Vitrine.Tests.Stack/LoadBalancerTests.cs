@@ -322,9 +322,13 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
     public async Task Every_grafana_dashboard_query_returns_data_from_the_live_prometheus()
     {
         // No Grafana runs here: each panel's PromQL runs against the stack's Prometheus instead, and an error or an
-        // empty result fails (issue 16). A catalog read first, so the cache hit ratio has lookups to divide.
-        using var site = stack.PublicClient();
-        (await site.GetAsync(new Uri("/api/v1/products?page=1&pageSize=5", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // empty result fails (issue 16). The same catalog page read twice from an API replica directly (nginx's cache
+        // would answer the second), so the cache hit ratio has a hit to count.
+        using var api = new HttpClient { BaseAddress = new Uri(stack.Components.First(c => c.Kind == "api").Url) };
+        for (var read = 0; read < 2; read++)
+        {
+            (await api.GetAsync(new Uri("/api/v1/products?page=1&pageSize=5", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
 
         var dashboards = Directory.GetFiles(Path.Combine(stack.Cli.RepositoryRoot, "deploy", "grafana", "dashboards"), "*.json");
         dashboards.Length.ShouldBeGreaterThanOrEqualTo(6);
