@@ -21,6 +21,7 @@ var root = new RootCommand("Vitrine: a storefront platform. `vitrine up` starts 
     BenchCommand.Create(),
     ImagesCommand.Create(),
     ComposeCommand.Create(),
+    CapacityCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

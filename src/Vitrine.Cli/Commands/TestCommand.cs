@@ -15,6 +15,9 @@ public static class TestCommand
     /// <summary>The browser tests drive Debian's Chromium through Playwright (no `playwright install`: no downloads).</summary>
     public static readonly Prerequisite Chromium = new("Chromium (the browser tests drive it)", "chromium", () => File.Exists("/usr/bin/chromium"));
 
+    /// <summary>The deploy tests render deploy/k8s with `kubectl kustomize` (Debian's kubernetes-client, kubectl 1.20).</summary>
+    public static readonly Prerequisite Kubectl = new("kubectl (the deploy tests render deploy/k8s with kubectl kustomize)", "kubernetes-client", () => Prerequisites.OnPath("kubectl"));
+
     /// <summary>The npm packages of tests/tools whose absence means `npm ci` must run there.</summary>
     private static readonly string[] TestToolPackages = ["s3rver", "axe-core"];
 
@@ -29,7 +32,7 @@ public static class TestCommand
     private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium, .. Containers.DockerEngine.Requirements], cancellationToken))
+        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium, Kubectl, .. Containers.DockerEngine.Requirements], cancellationToken))
         {
             Console.WriteLine("0 passed, 1 failed");
             return 1;
