@@ -69,6 +69,30 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task EachSentinelWatchesItsReplicationWithThePrimarysPassword()
+    {
+        var rendered = await Rendered.OfAsync("production");
+
+        foreach (var sentinel in rendered.All<RedisSentinel>())
+        {
+            var replication = rendered.One<RedisReplication>(sentinel.Spec.RedisSentinelConfig.RedisReplicationName);
+            var password = replication.Spec.KubernetesConfig.RedisSecret;
+
+            // Without it Sentinel cannot authenticate to a primary with a password (sentinel auth-pass from MASTER_PASSWORD).
+            var reference = sentinel.Spec.RedisSentinelConfig.RedisReplicationPassword?.SecretKeyRef;
+            if (password is null)
+            {
+                reference.ShouldBeNull(sentinel.Metadata.Name);
+            }
+            else
+            {
+                reference.ShouldNotBeNull(sentinel.Metadata.Name);
+                (reference.Name, reference.Key).ShouldBe((password.Name, password.Key), sentinel.Metadata.Name);
+            }
+        }
+    }
+
+    [Fact]
     public void AnUnknownKindIsRefused()
     {
         const string Unknown = """

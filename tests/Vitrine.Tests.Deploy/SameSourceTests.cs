@@ -13,8 +13,16 @@ namespace Vitrine.Tests.Deploy;
 /// </summary>
 public sealed partial class SameSourceTests
 {
+    // log_destination, logging_collector and shared_preload_libraries are refused by the operator's webhook (FixedConfigurationParameters
+    // in pkg/postgres/configuration.go, enforced by internal/webhook/v1/cluster_webhook.go, cloudnative-pg/cloudnative-pg v1.25.4);
+    // wal_level is accepted (replica or logical) but left at the operator's default, logical (CnpgConfigurationSettings, same file).
+    // Every other parameter of postgresql.conf is outside that list there.
     private static readonly HashSet<string> ParametersTheOperatorOwns = ["wal_level", "log_destination", "logging_collector", "shared_preload_libraries"];
 
+    // The pgbouncer.ini settings the Pooler writes itself (address, port, socket, files, users, pool_mode as spec.pgbouncer.poolMode)
+    // or defaults (auth_type = hba, with its own pg_hba and auth_query): pkg/management/pgbouncer/config/config.go of
+    // cloudnative-pg/cloudnative-pg v1.25.4. The rest are all in the webhook's AllowedPgbouncerGenericConfigurationParameters
+    // (internal/webhook/v1/pooler_webhook.go, same tag).
     private static readonly HashSet<string> PgBouncerSettingsThePoolerOwns =
         ["listen_addr", "listen_port", "unix_socket_dir", "pidfile", "logfile", "auth_type", "auth_file", "admin_users", "stats_users", "pool_mode"];
 

@@ -2,8 +2,12 @@ using k8s.Models;
 
 namespace Vitrine.Tests.Deploy.Crds;
 
-// CloudNativePG 1.25, postgresql.cnpg.io/v1: config/crd/bases/postgresql.cnpg.io_clusters.yaml,
-// _scheduledbackups.yaml and _poolers.yaml of github.com/cloudnative-pg/cloudnative-pg (release-1.25).
+// CloudNativePG 1.25, postgresql.cnpg.io/v1. Checked field by field (names and types) against github.com/cloudnative-pg/cloudnative-pg
+// tag v1.25.4 (commit f7b4ab966a3fdc265d6b1e0fade1f547968631c1): config/crd/bases/postgresql.cnpg.io_clusters.yaml,
+// _scheduledbackups.yaml and _poolers.yaml (generated from api/v1/cluster_types.go, scheduledbackup_types.go, pooler_types.go
+// and, for barmanObjectStore, github.com/cloudnative-pg/barman-cloud pkg/api); also valid against tag v1.30.0. The webhooks at
+// v1.25.4 warn that Cluster and Pooler spec.monitoring.enablePodMonitor are deprecated (internal/webhook/v1/cluster_webhook.go,
+// pooler_webhook.go): still accepted.
 
 public sealed class Cluster : CustomResource<ClusterSpec>;
 

@@ -1,7 +1,9 @@
 namespace Vitrine.Tests.Deploy.Crds;
 
-// External Secrets Operator 0.17, external-secrets.io/v1: config/crds/bases/external-secrets.io_externalsecrets.yaml
-// of github.com/external-secrets/external-secrets.
+// External Secrets Operator 0.17, external-secrets.io/v1. Checked field by field (names and types) against
+// github.com/external-secrets/external-secrets tag v0.17.0 (commit 6deca4a6af37f17a4d7c76c091a130564b658db3):
+// config/crds/bases/external-secrets.io_externalsecrets.yaml and apis/externalsecrets/v1/externalsecret_types.go (v1 is served
+// from 0.17.0 on); also valid against tag v2.9.0.
 
 public sealed class ExternalSecret : CustomResource<ExternalSecretSpec>;
 

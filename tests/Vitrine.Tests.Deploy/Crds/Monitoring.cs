@@ -2,8 +2,10 @@ using k8s.Models;
 
 namespace Vitrine.Tests.Deploy.Crds;
 
-// prometheus-operator 0.79, monitoring.coreos.com/v1: example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml,
-// _podmonitors.yaml and _prometheusrules.yaml of github.com/prometheus-operator/prometheus-operator.
+// prometheus-operator 0.79, monitoring.coreos.com/v1. Checked field by field (names and types) against
+// github.com/prometheus-operator/prometheus-operator tag v0.79.2 (commit 1d2dca5a93d50fe09d7662860f80448d2e37ff1a):
+// example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml, _podmonitors.yaml and _prometheusrules.yaml, and
+// pkg/apis/monitoring/v1/servicemonitor_types.go, podmonitor_types.go, prometheusrule_types.go; also valid against tag v0.93.0.
 
 public sealed class ServiceMonitor : CustomResource<ServiceMonitorSpec>;
 

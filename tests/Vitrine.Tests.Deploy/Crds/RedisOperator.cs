@@ -2,8 +2,10 @@ using k8s.Models;
 
 namespace Vitrine.Tests.Deploy.Crds;
 
-// OT-Container-Kit redis-operator 0.18, redis.redis.opstreelabs.in/v1beta2: config/crd/bases/
-// redis.redis.opstreelabs.in_redisreplications.yaml and _redissentinels.yaml of github.com/OT-CONTAINER-KIT/redis-operator.
+// OT-Container-Kit redis-operator 0.18, redis.redis.opstreelabs.in/v1beta2. Checked field by field (names and types) against
+// github.com/OT-CONTAINER-KIT/redis-operator tag v0.18.1 (commit c48c9c5b0d09fb3e3438e269c7b5457585d062c2):
+// config/crd/bases/redis.redis.opstreelabs.in_redisreplications.yaml and _redissentinels.yaml, api/common_types.go,
+// api/v1beta2/redisreplication_types.go and redissentinel_types.go; also valid against tag v0.26.0.
 
 public sealed class RedisReplication : CustomResource<RedisReplicationSpec>;
 
@@ -81,4 +83,8 @@ public sealed class RedisSentinelConfig
     public string? RedisPort { get; set; }
 
     public string? Quorum { get; set; }
+
+    /// <summary>The replication's password, which Sentinel needs to watch a primary that has one (the operator passes it as
+    /// MASTER_PASSWORD: pkg/k8sutils/redis-sentinel.go at v0.18.1); kubernetesConfig.redisSecret only protects Sentinel itself.</summary>
+    public V1EnvVarSource? RedisReplicationPassword { get; set; }
 }
