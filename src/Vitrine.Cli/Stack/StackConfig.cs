@@ -121,7 +121,6 @@ public static partial class StackConfig
         await File.WriteAllTextAsync(target, rendered, cancellationToken);
     }
 
-    /// <summary>A self-signed ECDSA P-256 pair for localhost and 127.0.0.1 (one year), unless a pair is already there.</summary>
     /// <summary>Debian's brotli modules where installed (the prerequisites install them); gzip alone where not.</summary>
     private static (string Modules, string Include) Brotli(StackLayout layout)
     {
@@ -132,6 +131,7 @@ public static partial class StackConfig
             : ("# brotli: Debian's modules are not installed", "# brotli: off (no module)");
     }
 
+    /// <summary>A self-signed ECDSA P-256 pair for localhost and 127.0.0.1 (one year), unless a pair is already there.</summary>
     private static void EnsureTlsPair(StackLayout layout)
     {
         if (File.Exists(layout.TlsCertificate) && File.Exists(layout.TlsKey))
