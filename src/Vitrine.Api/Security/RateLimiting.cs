@@ -11,7 +11,7 @@ using Vitrine.Data;
 namespace Vitrine.Api.Security;
 
 /// <summary>
-/// Two kinds of limits. The general 100 req/s per client IP is enforced in process by the framework's limiter, each
+/// Two kinds of limits. The general 100 req/s per client IP is enforced in process (<see cref="ClientRateLimiter"/>), each
 /// replica taking its share (limit ÷ replicas) behind nginx's own 20 r/s edge limit: no Redis round trip on the hot
 /// path. Login and registration limits are exact across every replica, counted in Redis (RedisRateLimiting); when Redis
 /// is unreachable they fall back to a per-process limiter, so a Redis outage never opens login to brute force.
@@ -26,49 +26,44 @@ public static class RateLimiting
             .ValidateOnStart();
         builder.Services.AddSingleton<AccountThrottles>();
 
+        builder.Services.AddSingleton(sp => new ClientRateLimiter(
+            sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.GeneralPerReplica, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            {
-                if (IsOperational(http.Request.Path))
-                {
-                    return RateLimitPartition.GetNoLimiter("operational");
-                }
-
-                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                if (limits.GeneralStore == GeneralLimitStore.Redis)
-                {
-                    var redis = http.RequestServices.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.Cache);
-                    return RateLimitPartition.Get(ClientAddress(http), address => new FailOpenRateLimiter(new RedisTokenBucketRateLimiter<string>(
-                        $"{http.RequestServices.GetRequiredService<IOptions<CachingOptions>>().Value.Name}:general:{address}",
-                        new RedisTokenBucketRateLimiterOptions
-                        {
-                            ConnectionMultiplexerFactory = () => redis,
-                            TokenLimit = limits.GeneralRequestsPerSecond,
-                            TokensPerPeriod = limits.GeneralRequestsPerSecond,
-                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        })));
-                }
-
-                var perReplica = limits.GeneralPerReplica;
-                return RateLimitPartition.GetTokenBucketLimiter(ClientAddress(http), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perReplica,
-                    TokensPerPeriod = perReplica,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
             options.OnRejected = (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 return new ValueTask(TooManyRequests.WriteAsync(context.HttpContext, retryAfter, cancellationToken));
             };
         });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IServiceProvider>((options, limits, services) =>
+            options.GlobalLimiter = limits.Value.GeneralStore == GeneralLimitStore.Redis
+                ? RedisGeneralLimiter()
+                : services.GetRequiredService<ClientRateLimiter>());
         return builder;
     }
+
+    /// <summary>The general limit counted in Redis, exact across replicas (a round trip per request; see GeneralStore).</summary>
+    private static PartitionedRateLimiter<HttpContext> RedisGeneralLimiter() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
+    {
+        if (IsOperational(http.Request.Path))
+        {
+            return RateLimitPartition.GetNoLimiter("operational");
+        }
+
+        var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        var redis = http.RequestServices.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.Cache);
+        return RateLimitPartition.Get(ClientAddress(http), address => new FailOpenRateLimiter(new RedisTokenBucketRateLimiter<string>(
+            $"{http.RequestServices.GetRequiredService<IOptions<CachingOptions>>().Value.Name}:general:{address}",
+            new RedisTokenBucketRateLimiterOptions
+            {
+                ConnectionMultiplexerFactory = () => redis,
+                TokenLimit = limits.GeneralRequestsPerSecond,
+                TokensPerPeriod = limits.GeneralRequestsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            })));
+    });
 
     /// <summary>The client's address (after the load balancer's X-Forwarded-For has been applied).</summary>
     public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
