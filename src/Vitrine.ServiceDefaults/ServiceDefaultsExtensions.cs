@@ -66,9 +66,11 @@ public static class ServiceDefaultsExtensions
     {
         app.UseForwardedHeaders();
         app.UseVitrineSecurityHeaders();
+        // Outside the exception handler, so the request line carries the status the client got (a client that hung up
+        // is 499, not 500); the handler logs an unexpected exception itself, once, with its trace id.
+        app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRequestLogging();
         return app;
     }
 
