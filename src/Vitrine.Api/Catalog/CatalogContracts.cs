@@ -26,9 +26,12 @@ public sealed record ProductResponse(
         product.Currency,
         product.Stock,
         categorySlug,
-        product.ImageKey is null ? null : $"/images/{product.ImageKey}",
+        ImageUrlOf(product.ImageKey),
         product.CreatedAt,
         product.UpdatedAt);
+
+    /// <summary>Where a product's picture is served, or null when it has none.</summary>
+    public static string? ImageUrlOf(string? imageKey) => imageKey is null ? null : $"/images/{imageKey}";
 }
 
 /// <summary>A product as the cache keeps it: the response's JSON (a <see cref="ProductResponse"/>) and the row version behind its ETag.</summary>
