@@ -88,8 +88,11 @@ var migrate = builder.AddProject<Projects.Vitrine_Cli>(StackComponents.Migrate, 
 // What every API and Web replica shares: the published build (as production runs it: fingerprinted, precompressed
 // static assets), its own fixed, unproxied port (nginx lists them), the environment the model gives it, telemetry
 // to the dashboard, and a start only once its dependencies are healthy and the migration has run.
+// A replica's output (a line per request) goes straight to its log file, not through the orchestrator to this process
+// and the dashboard: relaying every line cost more CPU than the replica spent answering the request (measured:
+// AppHost, DCP and dashboard together over 90 % of a core at 8,800 req/s). The dashboard keeps traces and metrics.
 IResourceBuilder<ExecutableResource> Replica(string name, string published, string assembly, int port, Dictionary<string, string> environment) => builder
-    .AddExecutable(name, "dotnet", published, Path.Combine(published, assembly))
+    .AddExecutable(name, "sh", published, "-c", "exec dotnet \"$0\" >>\"$1\" 2>&1", Path.Combine(published, assembly), layout.Log(name))
     .WithHttpEndpoint(port: port, isProxied: false)
     .WithEnvironment("ASPNETCORE_URLS", StackModel.HttpUrl(port))
     .WithEnvironment("OTEL_SERVICE_NAME", name)

@@ -4,8 +4,8 @@ using Vitrine.Stack;
 namespace Vitrine.AppHost;
 
 /// <summary>
-/// Appends every resource's console output to .vitrine/logs/&lt;name&gt;.log: what `vitrine logs` reads, and what
-/// `up` shows of a component that failed to start.
+/// Appends every resource's console output to .vitrine/logs/&lt;name&gt;.log (the API and Web replicas write theirs
+/// themselves): what `vitrine logs` reads, and what `up` shows of a component that failed to start.
 /// </summary>
 public sealed class ResourceLogFiles(StackModel stack, DistributedApplicationModel model, ResourceLoggerService resourceLogs, IHostApplicationLifetime lifetime)
 {
@@ -16,7 +16,8 @@ public sealed class ResourceLogFiles(StackModel stack, DistributedApplicationMod
     public void Start()
     {
         Directory.CreateDirectory(stack.Layout.LogsDirectory);
-        foreach (var resource in model.Resources.Where(resource => !ResourceStates.IsAspireHelper(resource.Name)))
+        // API and Web replicas append their own output to their files (Program.cs says why).
+        foreach (var resource in model.Resources.Where(resource => !ResourceStates.IsAspireHelper(resource.Name) && StackComponents.Kind(resource.Name) is not ("api" or "web")))
         {
             _ = CopyAsync(resource, lifetime.ApplicationStopping);
         }

@@ -30,6 +30,9 @@ public sealed class ResourceStates(
     /// <summary>Our own check of a process Aspire's reports are stale for: its start time, and whether it passed.</summary>
     private readonly ConcurrentDictionary<string, (DateTime Started, bool Healthy)> ownChecks = new(StringComparer.Ordinal);
 
+    /// <summary>Dashboard processes already lowered to background priority (<see cref="Niceness"/>); only WatchAsync touches it.</summary>
+    private readonly HashSet<int> reniced = [];
+
     public static bool IsAspireHelper(string name) => name.EndsWith("-rebuilder", StringComparison.Ordinal);
 
     public void Start()
@@ -59,6 +62,11 @@ public sealed class ResourceStates(
                 if (!IsAspireHelper(name))
                 {
                     latest[name] = update.Snapshot;
+                }
+
+                if (name == StackComponents.Dashboard && Pid(update.Snapshot) is { } dashboard && reniced.Add(dashboard))
+                {
+                    Niceness.Lower(dashboard);
                 }
             }
         }
@@ -92,6 +100,14 @@ public sealed class ResourceStates(
         }
     }
 
+    private static int? Pid(CustomResourceSnapshot snapshot) => snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
+    {
+        int value => value,
+        long value => (int)value,
+        string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) => value,
+        _ => null,
+    };
+
     /// <summary>When the running process started, or null when none runs.</summary>
     private static DateTime? Started(CustomResourceSnapshot snapshot) =>
         snapshot.State?.Text == KnownResourceStates.Running ? snapshot.StartTimeStamp?.ToUniversalTime() ?? DateTime.MinValue : null;
@@ -106,13 +122,7 @@ public sealed class ResourceStates(
         var oneShot = StackComponents.OneShot.Contains(name);
         var ended = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
         var failed = ended && (!oneShot || snapshot.ExitCode is not 0 || state == KnownResourceStates.FailedToStart);
-        var pid = snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
-        {
-            int value => value,
-            long value => (int)value,
-            string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) => value,
-            _ => (int?)null,
-        };
+        var pid = Pid(snapshot);
 
         // A running process counts as healthy once its checks pass and Aspire has reported its pid (the state can
         // arrive a snapshot before the pid, and scripts read the pid from `status --json` as soon as `up` returns).
