@@ -13,7 +13,9 @@ namespace Vitrine.Tests.Stack;
 /// </summary>
 public sealed class VitrineCli
 {
-    private static int nextPort = 20000 + (System.Environment.ProcessId % 200 * 100);
+    // Below Linux's ephemeral range (32768 on): a port there can be taken by any outgoing connection between the check
+    // and the server's bind (seen: a node exporter's port taken while another stack ran on the machine).
+    private static int nextPort = 20000 + (System.Environment.ProcessId % 100 * 100);
 
     /// <param name="lockedParent">Put the state directory inside a directory only root may enter (like a checkout under /root).</param>
     /// <param name="checkout">Run this checkout's ./vitrine with its own .vitrine/ instead of this repository's with a temporary state directory.</param>
