@@ -28,6 +28,15 @@ public static class CatalogCache
 
     public const string CategoriesKey = "categories";
 
+    /// <summary>
+    /// For an entry filled from the database on a miss: no backplane message. FusionCache would otherwise tell every
+    /// other replica to evict the key (a Redis PUBLISH per miss, and an L2 read on each of them afterwards) although
+    /// the value is what the database holds; a change of the data is announced by the write's own eviction
+    /// (<c>ForgetProductAsync</c>), which keeps its message. It also keeps a value read just before a change, and set
+    /// just after its eviction, on the one replica that read it instead of sending the others to fetch it from Redis.
+    /// </summary>
+    public static FusionCacheEntryOptions ReadThrough(this FusionCacheEntryOptions options) => options.SetSkipBackplaneNotifications(true);
+
     public static WebApplicationBuilder AddCatalogCache(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CachingOptions>().Bind(builder.Configuration.GetSection(CachingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -73,7 +73,7 @@ public static class CatalogApi
                 .OrderBy(c => c.Name)
                 .Select(c => new CategoryResponse(c.Id, c.Slug, c.Name))
                 .ToListAsync(ct),
-            options => options.SetDuration(caching.Value.LongTier),
+            options => options.SetDuration(caching.Value.LongTier).ReadThrough(),
             cancellationToken);
         PublicCaching.Allow(http, caching.Value.SharedMaxAgeSeconds * 12);
         return TypedResults.Ok(categories);
@@ -89,7 +89,7 @@ public static class CatalogApi
         var page = await cache.GetOrSetAsync(
             key,
             async ct => json.Serialize(await QueryProductsAsync(query, db, dataSource, ct)),
-            options => options.SetDuration(caching.Value.ShortTier),
+            options => options.SetDuration(caching.Value.ShortTier).ReadThrough(),
             tags: CatalogCache.ProductListsTags,
             token: cancellationToken);
         PublicCaching.Allow(http, caching.Value.SharedMaxAgeSeconds);
@@ -189,7 +189,7 @@ public static class CatalogApi
 
                 return product;
             },
-            options => options.SetDuration(caching.Value.MediumTier),
+            options => options.SetDuration(caching.Value.MediumTier).ReadThrough(),
             cancellationToken);
         if (cached is null)
         {
