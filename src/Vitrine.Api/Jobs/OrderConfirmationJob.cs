@@ -1,47 +1,69 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Npgsql;
 using Vitrine.Api.Mail;
-using Vitrine.Api.Orders;
-using Vitrine.Data;
 
 namespace Vitrine.Api.Jobs;
 
 /// <summary>The order-confirmation e-mail, sent once per order (the file or Message-Id is keyed by the order).</summary>
-public sealed class OrderConfirmationJob(VitrineDbContext db, OrderQueries orders, IEmailSender sender, IOptions<MailOptions> mail, ILogger<OrderConfirmationJob> logger)
+public sealed class OrderConfirmationJob(NpgsqlDataSource dataSource, IEmailSender sender, IOptions<MailOptions> mail, ILogger<OrderConfirmationJob> logger)
 {
+    // One query for everything the e-mail says (a job runs per placed order): the order, its buyer, its items in order.
+    private const string OrderSql = """
+        SELECT o.created_at, o.currency, o.total_cents, u.name, u.email::text, i.name, i.quantity, i.unit_price_cents
+        FROM orders o
+        JOIN users u ON u.id = o.user_id
+        LEFT JOIN order_items i ON i.order_id = o.id AND i.order_created_at = o.created_at
+        WHERE o.id = $1
+        ORDER BY i.id
+        """;
+
     public async Task SendAsync(long orderId, CancellationToken cancellationToken)
     {
-        var order = await orders.FindAsync(orderId, cancellationToken);
-        if (order is null)
+        await using var command = dataSource.CreateCommand(OrderSql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = orderId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
             logger.LogWarning("Order {OrderId} to confirm does not exist; nothing sent", orderId);
             return;
         }
 
-        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == order.UserId, cancellationToken);
+        var createdAt = reader.GetFieldValue<DateTimeOffset>(0);
+        var currency = reader.GetString(1);
+        var total = reader.GetInt64(2);
+        var buyer = new MailboxAddress(reader.GetString(3), reader.GetString(4));
+        var lines = new List<string>();
+        do
+        {
+            if (!reader.IsDBNull(5))
+            {
+                var quantity = reader.GetInt32(6);
+                lines.Add($"  {quantity} × {reader.GetString(5)} — {Money(reader.GetInt64(7) * quantity, currency)}");
+            }
+        }
+        while (await reader.ReadAsync(cancellationToken));
+
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(mail.Value.From));
-        message.To.Add(new MailboxAddress(user.Name, user.Email));
-        message.Subject = $"Your Vitrine order #{order.Id}";
-        var lines = string.Join('\n', order.Items.Select(i =>
-            $"  {i.Quantity} × {i.Name} — {Money(i.UnitPriceCents * i.Quantity, order.Currency)}"));
+        message.To.Add(buyer);
+        message.Subject = $"Your Vitrine order #{orderId}";
         message.Body = new TextPart("plain")
         {
             Text = $"""
-                Hello {user.Name},
+                Hello {buyer.Name},
 
-                thank you for your order #{order.Id}, placed {order.CreatedAt:yyyy-MM-dd HH:mm} UTC.
+                thank you for your order #{orderId}, placed {createdAt:yyyy-MM-dd HH:mm} UTC.
 
-                {lines}
+                {string.Join('\n', lines)}
 
-                Total: {Money(order.TotalCents, order.Currency)}
+                Total: {Money(total, currency)}
 
                 We will write again when it ships.
                 """,
         };
-        await sender.SendAsync(message, $"order-{order.Id}", cancellationToken);
+        await sender.SendAsync(message, $"order-{orderId}", cancellationToken);
     }
 
     private static string Money(long cents, string currency) =>
