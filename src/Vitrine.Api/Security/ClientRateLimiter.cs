@@ -39,7 +39,7 @@ public sealed class ClientRateLimiter : PartitionedRateLimiter<HttpContext>
 
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
     {
-        if (IsOperational(resource.Request.Path))
+        if (RateLimiting.IsOperational(resource.Request.Path))
         {
             return Lease.Granted;
         }
@@ -90,9 +90,6 @@ public sealed class ClientRateLimiter : PartitionedRateLimiter<HttpContext>
             }
         }
     }
-
-    private static bool IsOperational(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 
     private sealed class Cell
     {

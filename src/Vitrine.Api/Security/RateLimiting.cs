@@ -68,7 +68,8 @@ public static class RateLimiting
     /// <summary>The client's address (after the load balancer's X-Forwarded-For has been applied).</summary>
     public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
 
-    private static bool IsOperational(PathString path) =>
+    /// <summary>Health probes and scrapes are never limited.</summary>
+    internal static bool IsOperational(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 }
 
