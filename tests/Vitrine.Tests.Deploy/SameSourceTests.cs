@@ -16,8 +16,11 @@ public sealed partial class SameSourceTests
     // log_destination, logging_collector and shared_preload_libraries are refused by the operator's webhook (FixedConfigurationParameters
     // in pkg/postgres/configuration.go, enforced by internal/webhook/v1/cluster_webhook.go, cloudnative-pg/cloudnative-pg v1.25.4);
     // wal_level is accepted (replica or logical) but left at the operator's default, logical (CnpgConfigurationSettings, same file).
+    // archive_mode and archive_command are in that fixed list too: the operator archives WAL with Barman to the Cluster's
+    // barmanObjectStore (pgBackRest does it for the local stack and Compose); archive_timeout is the file's.
     // Every other parameter of postgresql.conf is outside that list there.
-    private static readonly HashSet<string> ParametersTheOperatorOwns = ["wal_level", "log_destination", "logging_collector", "shared_preload_libraries"];
+    private static readonly HashSet<string> ParametersTheOperatorOwns =
+        ["wal_level", "log_destination", "logging_collector", "shared_preload_libraries", "archive_mode", "archive_command"];
 
     // The pgbouncer.ini settings the Pooler writes itself (address, port, socket, files, users, pool_mode as spec.pgbouncer.poolMode)
     // or defaults (auth_type = hba, with its own pg_hba and auth_query): pkg/management/pgbouncer/config/config.go of
