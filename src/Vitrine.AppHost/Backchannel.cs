@@ -12,13 +12,13 @@ namespace Vitrine.AppHost;
 /// <summary>
 /// The CLI's way in: HTTP on a Unix socket in .vitrine/run (mode 700: only the stack's owner reaches it), as Aspire's
 /// own CLI talks to its AppHost. `status` reads the resource states, `restart` runs Aspire's restart command (the
-/// dashboard's button) and waits for health, `shutdown` stops the stack front to back and then this process.
+/// dashboard's button) and waits for health, `stop` and `start` one component (what `restore` does around the
+/// database), `shutdown` stops the stack front to back and then this process.
 /// </summary>
 public sealed partial class Backchannel(
     StackModel stack,
     DistributedApplicationModel model,
     ResourceStates states,
-    ResourceNotificationService notifications,
     ResourceCommandService commands,
     IHostApplicationLifetime lifetime,
     ILogger<Backchannel> logger) : IAsyncDisposable
@@ -39,6 +39,10 @@ public sealed partial class Backchannel(
         server.MapGet("/status", () => TypedResults.Json(states.Report(), StackJson.Default.StatusReport));
         server.MapPost("/components/{name}/restart", (string name, int? timeoutSeconds, CancellationToken requestAborted) =>
             RestartAsync(name, TimeSpan.FromSeconds(timeoutSeconds ?? 120), requestAborted));
+        server.MapPost("/components/{name}/stop", (string name, int? timeoutSeconds, CancellationToken requestAborted) =>
+            StopAsync(name, TimeSpan.FromSeconds(timeoutSeconds ?? 60), requestAborted));
+        server.MapPost("/components/{name}/start", (string name, int? timeoutSeconds, CancellationToken requestAborted) =>
+            StartAsync(name, TimeSpan.FromSeconds(timeoutSeconds ?? 120), requestAborted));
         server.MapPost("/shutdown", async (HttpContext context) =>
         {
             var answer = await StopAllAsync(context.RequestAborted);
@@ -83,20 +87,88 @@ public sealed partial class Backchannel(
             return Answer(false, result.Message ?? "Aspire refused the restart", StatusCodes.Status409Conflict);
         }
 
+        return await WaitUntilHealthyAsync(name, requested, timeout, "restarted", requestAborted);
+    }
+
+    /// <summary>Stops one running component (Aspire's stop command: SIGTERM, then a kill) and answers once it has stopped.</summary>
+    private async Task<IResult> StopAsync(string name, TimeSpan timeout, CancellationToken requestAborted)
+    {
+        var resource = model.Resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal));
+        if (resource is null)
+        {
+            return Answer(false, $"no component named {name}", StatusCodes.Status404NotFound);
+        }
+
+        if (!states.IsRunning(name))
+        {
+            return Answer(true, $"{name} was not running");
+        }
+
+        LogStopping(logger, name);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         deadline.CancelAfter(timeout);
         try
         {
-            // Healthy again means a process started after the request, and its health checks passed since it started.
-            await notifications.WaitForResourceAsync(name, e =>
-                e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.StartTimeStamp?.ToUniversalTime() >= requested, deadline.Token);
-            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-            while (!states.IsHealthy(name))
+            var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, deadline.Token);
+            if (!result.Success)
+            {
+                return Answer(false, result.Message ?? "Aspire refused the stop", StatusCodes.Status409Conflict);
+            }
+
+            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+            while (states.IsRunning(name))
             {
                 await poll.WaitForNextTickAsync(deadline.Token);
             }
 
-            return Answer(true, $"{name} restarted and healthy");
+            return Answer(true, $"{name} stopped");
+        }
+        catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
+        {
+            return Answer(false, $"{name} did not stop within {timeout.TotalSeconds:0} s", StatusCodes.Status504GatewayTimeout);
+        }
+    }
+
+    /// <summary>Starts one stopped component and answers once Aspire reports it healthy.</summary>
+    private async Task<IResult> StartAsync(string name, TimeSpan timeout, CancellationToken requestAborted)
+    {
+        var resource = model.Resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal));
+        if (resource is null)
+        {
+            return Answer(false, $"no component named {name}", StatusCodes.Status404NotFound);
+        }
+
+        LogStarting(logger, name);
+        var requested = DateTime.UtcNow.AddSeconds(-1); // DCP's start times may be whole seconds
+        var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, requestAborted);
+        if (!result.Success)
+        {
+            return Answer(false, result.Message ?? "Aspire refused the start", StatusCodes.Status409Conflict);
+        }
+
+        return await WaitUntilHealthyAsync(name, requested, timeout, "started", requestAborted);
+    }
+
+    /// <summary>Healthy again means a process started after the request, and its health checks passed since it started.</summary>
+    private async Task<IResult> WaitUntilHealthyAsync(string name, DateTime requested, TimeSpan timeout, string done, CancellationToken requestAborted)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+            while (!(states.RunsSince(name, requested) && states.IsHealthy(name)))
+            {
+                // A process that exits before it is healthy (PostgreSQL refusing a recovery target, say) fails at once.
+                if (states.EndedSince(name, requested) is { } ended)
+                {
+                    return Answer(false, $"{name} exited ({ended}) before it was healthy; see its log", StatusCodes.Status502BadGateway);
+                }
+
+                await poll.WaitForNextTickAsync(deadline.Token);
+            }
+
+            return Answer(true, $"{name} {done} and healthy");
         }
         catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
         {
@@ -141,6 +213,9 @@ public sealed partial class Backchannel(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping {Components}")]
     private static partial void LogStopping(ILogger logger, string components);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting {Component} on request")]
+    private static partial void LogStarting(ILogger logger, string component);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restarting {Component} on request")]
     private static partial void LogRestart(ILogger logger, string component);

@@ -41,18 +41,19 @@ var memory = PostgresMemory.Overrides(PostgresMemory.HostBytes(), servers: 2);
 var postgres = builder.AddExecutable(StackComponents.Postgres, "sh", layout.StateDirectory,
         [layout.Deploy("postgres/run-postgres.sh"), layout.PostgresDataDirectory, Invariant(stack.Port(StackPorts.Postgres)),
         layout.PostgresConfig, layout.PostgresSocketDirectory, .. memory])
+    // archive_command (and, after a restore, restore_command) run pgBackRest, which finds its settings here.
+    .WithEnvironment(context => Pass(context, stack.BackupEnvironment()))
     .WithHealthCheck("postgres-accepting");
+
+// pgBackRest's schedule (full weekly, differential daily, incremental hourly; a first full backup at once).
+builder.AddExecutable(StackComponents.BackupSchedule, "sh", layout.StateDirectory, layout.Deploy("pgbackrest/schedule.sh"))
+    .WithEnvironment(context => Pass(context, stack.BackupClientEnvironment()))
+    .WaitFor(postgres);
 
 // The streaming read replica: made once from the primary with a replication slot, then started like the primary.
 var replicaInit = builder.AddExecutable(StackComponents.PostgresReplicaInit, "sh", layout.StateDirectory,
         layout.Deploy("postgres/init-replica.sh"), "127.0.0.1", Invariant(stack.Port(StackPorts.Postgres)), layout.PostgresReplicaDataDirectory, StackModel.ReplicationSlot)
-    .WithEnvironment(context =>
-    {
-        foreach (var (name, value) in stack.ReplicaInitEnvironment)
-        {
-            context.EnvironmentVariables[name] = value;
-        }
-    })
+    .WithEnvironment(context => Pass(context, stack.ReplicaInitEnvironment))
     .WaitFor(postgres);
 
 var replica = builder.AddExecutable(StackComponents.PostgresReplica, "sh", layout.StateDirectory,
@@ -178,3 +179,11 @@ builder.AddExecutable(StackComponents.NodeExporter, "prometheus-node-exporter", 
     $"--web.listen-address=127.0.0.1:{Invariant(stack.ExporterPort(StackComponents.NodeExporter))}");
 
 builder.Build().Run();
+
+static void Pass(EnvironmentCallbackContext context, IReadOnlyDictionary<string, string> environment)
+{
+    foreach (var (name, value) in environment)
+    {
+        context.EnvironmentVariables[name] = value;
+    }
+}

@@ -46,6 +46,18 @@ public sealed class ResourceStates(
     public bool IsRunning(string name) =>
         latest.TryGetValue(name, out var snapshot) && (snapshot.State?.Text == KnownResourceStates.Running || snapshot.State?.Text == KnownResourceStates.Starting);
 
+    /// <summary>A process of this component started at or after <paramref name="since"/> and runs.</summary>
+    public bool RunsSince(string name, DateTime since) =>
+        latest.TryGetValue(name, out var snapshot) && snapshot.State?.Text == KnownResourceStates.Running && snapshot.StartTimeStamp?.ToUniversalTime() >= since;
+
+    /// <summary>How a process started at or after <paramref name="since"/> ended ("exit code 1"), or null while none has ended.</summary>
+    public string? EndedSince(string name, DateTime since) =>
+        latest.TryGetValue(name, out var snapshot) && snapshot.StartTimeStamp?.ToUniversalTime() >= since
+            && snapshot.State?.Text is { } state
+            && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart)
+            ? snapshot.ExitCode is { } code ? $"exit code {code.ToString(CultureInfo.InvariantCulture)}" : state
+            : null;
+
     public StatusReport Report()
     {
         var now = DateTime.UtcNow;

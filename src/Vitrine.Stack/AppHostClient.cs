@@ -80,6 +80,14 @@ public sealed class AppHostClient : IDisposable
     public Task<CommandAnswer> RestartAsync(string component, TimeSpan timeout, CancellationToken cancellationToken) =>
         PostAsync($"components/{Uri.EscapeDataString(component)}/restart?timeoutSeconds={(int)timeout.TotalSeconds}", timeout + TimeSpan.FromSeconds(10), cancellationToken);
 
+    /// <summary>Stops one component and waits until it has stopped.</summary>
+    public Task<CommandAnswer> StopAsync(string component, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PostAsync($"components/{Uri.EscapeDataString(component)}/stop?timeoutSeconds={(int)timeout.TotalSeconds}", timeout + TimeSpan.FromSeconds(10), cancellationToken);
+
+    /// <summary>Starts one stopped component and waits until it is healthy.</summary>
+    public Task<CommandAnswer> StartAsync(string component, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PostAsync($"components/{Uri.EscapeDataString(component)}/start?timeoutSeconds={(int)timeout.TotalSeconds}", timeout + TimeSpan.FromSeconds(10), cancellationToken);
+
     /// <summary>Stops every component front to back, then the AppHost itself.</summary>
     public Task<CommandAnswer> ShutdownAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         PostAsync("shutdown", timeout, cancellationToken);

@@ -15,6 +15,9 @@ public static class StackComponents
     public const string RedisCache = "redis-cache";
     public const string RedisDurable = "redis-durable";
     public const string Migrate = "migrate";
+
+    /// <summary>pgBackRest's schedule beside the primary (deploy/pgbackrest/schedule.sh): not listed by `status`.</summary>
+    public const string BackupSchedule = "backup-schedule";
     public const string Nginx = "nginx";
     public const string Prometheus = "prometheus";
     public const string Dashboard = "dashboard";
@@ -51,7 +54,7 @@ public static class StackComponents
         [Nginx],
         [.. Enumerable.Range(1, topology.WebReplicas).Select(Web)],
         [.. Enumerable.Range(1, topology.ApiReplicas).Select(Api)],
-        [Prometheus, .. Exporters],
+        [Prometheus, BackupSchedule, .. Exporters],
         [PgBouncer],
         [PostgresReplica],
         [Postgres],

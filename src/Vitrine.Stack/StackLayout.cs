@@ -89,6 +89,15 @@ public sealed class StackLayout
     /// </summary>
     public string PostgresConfig => Path.Combine(PostgresDirectory, "config", "postgresql.conf");
 
+    /// <summary>deploy/pgbackrest/pgbackrest.conf as `up` copied it beside postgresql.conf (the postgres user reads it).</summary>
+    public string PgBackRestConfig => Path.Combine(PostgresDirectory, "config", "pgbackrest.conf");
+
+    /// <summary>The local backup repository (pgBackRest's repo1 unless `up` was given an S3 one): the postgres user's.</summary>
+    public string BackupRepository => Path.Combine(PostgresDirectory, "backups");
+
+    /// <summary>pgBackRest's lock files, per stack (its default, /tmp/pgbackrest, would be shared by every stack here).</summary>
+    public string PgBackRestLockDirectory => Path.Combine(PostgresDirectory, "pgbackrest-lock");
+
     /// <summary>PgBouncer runs as the postgres user too: its configuration and auth file live beside PostgreSQL's.</summary>
     public string PgBouncerDirectory => Path.Combine(PostgresDirectory, "pgbouncer");
 

@@ -25,11 +25,18 @@ public sealed class StackModel
 
     private const string Loopback = "127.0.0.1";
 
-    public StackModel(StackLayout layout, StackTopology topology, IReadOnlyDictionary<string, int> ports)
+    /// <summary>The stanza every pgBackRest command names (deploy/pgbackrest/pgbackrest.conf, postgresql.conf's archive_command).</summary>
+    public const string BackupStanza = "vitrine";
+
+    /// <summary>pgBackRest's repository settings `up` takes from its environment (an S3 bucket instead of the local directory).</summary>
+    public const string BackupRepositoryPrefix = "PGBACKREST_REPO1_";
+
+    public StackModel(StackLayout layout, StackTopology topology, IReadOnlyDictionary<string, int> ports, IReadOnlyDictionary<string, string>? backupRepository = null)
     {
         Layout = layout;
         Topology = topology;
         Ports = ports;
+        BackupRepository = backupRepository ?? new Dictionary<string, string>(StringComparer.Ordinal);
         Secrets = new StackSecrets(layout);
     }
 
@@ -42,9 +49,22 @@ public sealed class StackModel
 
     public StackSecrets Secrets { get; }
 
-    /// <summary>Resolves every port from the environment (or its default) for this topology.</summary>
-    public static StackModel Resolve(StackLayout layout, StackTopology topology, IReadOnlyDictionary<string, string?>? environment = null) =>
-        new(layout, topology, StackPorts.All.ToDictionary(port => port.Variable, port => port.Resolve(environment), StringComparer.Ordinal));
+    /// <summary>
+    /// pgBackRest's own PGBACKREST_REPO1_* settings as `up` found them in its environment (e.g. PGBACKREST_REPO1_TYPE=s3
+    /// with a bucket), kept in run/stack.json (mode 700) for the later commands; empty: the local directory.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> BackupRepository { get; }
+
+    /// <summary>Resolves every port from the environment (or its default) for this topology, and the backup repository.</summary>
+    public static StackModel Resolve(StackLayout layout, StackTopology topology, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var variables = environment ?? System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        var repository = variables
+            .Where(v => v.Key.StartsWith(BackupRepositoryPrefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(v.Value))
+            .ToDictionary(v => v.Key, v => v.Value!, StringComparer.Ordinal);
+        return new(layout, topology, StackPorts.All.ToDictionary(port => port.Variable, port => port.Resolve(environment), StringComparer.Ordinal), repository);
+    }
 
     /// <summary>The model `up` wrote for this state directory, or null when the stack was never started.</summary>
     public static StackModel? Load(StackLayout layout)
@@ -56,7 +76,7 @@ public sealed class StackModel
 
         var saved = JsonSerializer.Deserialize(File.ReadAllText(layout.ModelFile), StackJson.Default.SavedModel)
             ?? throw new InvalidOperationException($"{layout.ModelFile} is empty.");
-        return new StackModel(layout, saved.Topology, saved.Ports);
+        return new StackModel(layout, saved.Topology, saved.Ports, saved.BackupRepository);
     }
 
     [SupportedOSPlatform("linux")] // Unix file modes
@@ -64,7 +84,7 @@ public sealed class StackModel
     {
         Directory.CreateDirectory(Layout.RunDirectory);
         File.SetUnixFileMode(Layout.RunDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        File.WriteAllText(Layout.ModelFile, JsonSerializer.Serialize(new SavedModel(Topology, new Dictionary<string, int>(Ports, StringComparer.Ordinal)), StackJson.Default.SavedModel));
+        File.WriteAllText(Layout.ModelFile, JsonSerializer.Serialize(new SavedModel(Topology, new Dictionary<string, int>(Ports, StringComparer.Ordinal), new Dictionary<string, string>(BackupRepository, StringComparer.Ordinal)), StackJson.Default.SavedModel));
     }
 
     public int Port(StackPort port, int offset = 0) => Ports[port.Variable] + offset;
@@ -148,6 +168,51 @@ public sealed class StackModel
         ["PGUSER"] = DatabaseUser,
         ["PGPASSWORD"] = Secrets.Read(StackSecrets.PostgresPassword),
     };
+
+    /// <summary>
+    /// pgBackRest's settings for this stack, as its own environment variables (they override
+    /// deploy/pgbackrest/pgbackrest.conf): the primary's data, port and socket, the repository, a lock directory of
+    /// this stack's. The primary's processes get them (archive_command and restore_command run pgBackRest), and so
+    /// does every `backup` and `restore`. No password: <see cref="BackupClientEnvironment"/> adds it for what connects.
+    /// </summary>
+    public Dictionary<string, string> BackupEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PGBACKREST_CONFIG"] = Layout.PgBackRestConfig,
+            ["PGBACKREST_STANZA"] = BackupStanza,
+            ["PGBACKREST_PG1_PATH"] = Layout.PostgresDataDirectory,
+            ["PGBACKREST_PG1_PORT"] = Port(StackPorts.Postgres).ToString(CultureInfo.InvariantCulture),
+            ["PGBACKREST_PG1_SOCKET_PATH"] = Layout.PostgresSocketDirectory,
+            ["PGBACKREST_PG1_USER"] = DatabaseUser,
+            ["PGBACKREST_LOCK_PATH"] = Layout.PgBackRestLockDirectory,
+        };
+        if (BackupRepository.Count == 0)
+        {
+            environment["PGBACKREST_REPO1_PATH"] = Layout.BackupRepository;
+        }
+
+        foreach (var (name, value) in BackupRepository)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary>A backup connects to the primary (as the database's superuser, over its socket): the settings and the password.</summary>
+    public Dictionary<string, string> BackupClientEnvironment()
+    {
+        var environment = BackupEnvironment();
+        environment["PGPASSWORD"] = Secrets.Read(StackSecrets.PostgresPassword);
+        return environment;
+    }
+
+    /// <summary>Where `status` and `backup` say the backups go.</summary>
+    public string BackupRepositoryDescription =>
+        BackupRepository.TryGetValue("PGBACKREST_REPO1_TYPE", out var type) && type == "s3"
+            ? $"s3://{BackupRepository.GetValueOrDefault("PGBACKREST_REPO1_S3_BUCKET")}{BackupRepository.GetValueOrDefault("PGBACKREST_REPO1_PATH", "/var/lib/pgbackrest")} at {BackupRepository.GetValueOrDefault("PGBACKREST_REPO1_S3_ENDPOINT")}"
+            : BackupRepository.GetValueOrDefault("PGBACKREST_REPO1_PATH", Layout.BackupRepository);
 
     private NpgsqlConnectionStringBuilder Postgres(int port, string database) => new()
     {
@@ -250,5 +315,5 @@ public sealed class StackModel
         component.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(component[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>What run/stack.json holds.</summary>
-    public sealed record SavedModel(StackTopology Topology, Dictionary<string, int> Ports);
+    public sealed record SavedModel(StackTopology Topology, Dictionary<string, int> Ports, Dictionary<string, string>? BackupRepository = null);
 }

@@ -44,6 +44,12 @@ public static class UpCommand
         }
 
         var stack = StackModel.Resolve(layout, topology);
+        if (stack.BackupRepository.Count == 0 && StackModel.Load(layout) is { BackupRepository.Count: > 0 } saved)
+        {
+            // The repository a stack was first started with stays its repository (its backups and WAL are there).
+            stack = new StackModel(layout, topology, stack.Ports, saved.BackupRepository);
+        }
+
         foreach (var (port, purpose, variable) in stack.BoundPorts())
         {
             if (!IsFree(port))

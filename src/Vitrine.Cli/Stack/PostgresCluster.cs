@@ -23,7 +23,7 @@ public static class PostgresCluster
             [
                 "-D", layout.PostgresDataDirectory, "-U", StackModel.DatabaseUser, "--pwfile", passwordFile,
                 "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8",
-            ], cancellationToken);
+            ], cancellationToken: cancellationToken);
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException("initdb failed:\n" + result.Output);
@@ -62,7 +62,7 @@ public static class PostgresCluster
         }
 
         Directory.CreateDirectory(layout.StateDirectory);
-        if ((await Shell.RunAsPostgresAsync("test", ["-x", layout.StateDirectory], cancellationToken)).Succeeded)
+        if ((await Shell.RunAsPostgresAsync("test", ["-x", layout.StateDirectory], cancellationToken: cancellationToken)).Succeeded)
         {
             return;
         }

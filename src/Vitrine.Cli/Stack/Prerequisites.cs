@@ -14,6 +14,7 @@ public static class Prerequisites
     public static readonly Prerequisite NginxBrotli = new("nginx brotli modules", "libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static",
         () => File.Exists("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so") && File.Exists("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"));
     public static readonly Prerequisite PgBouncer = new("PgBouncer", "pgbouncer", () => File.Exists("/usr/sbin/pgbouncer"));
+    public static readonly Prerequisite PgBackRest = new("pgBackRest", "pgbackrest", () => OnPath("pgbackrest"));
     public static readonly Prerequisite Prometheus = new("Prometheus (and promtool)", "prometheus", () => OnPath("prometheus") && OnPath("promtool"));
     public static readonly Prerequisite Exporters = new("Prometheus exporters for nginx, Redis, PostgreSQL and the host",
         "prometheus-nginx-exporter prometheus-redis-exporter prometheus-postgres-exporter prometheus-node-exporter",
@@ -23,7 +24,7 @@ public static class Prerequisites
     public static readonly Prerequisite Python = new("Python 3 (its smtpd is the tests' SMTP server)", "python3", () => OnPath("python3"));
 
     /// <summary>Everything `up` starts.</summary>
-    public static readonly IReadOnlyList<Prerequisite> Stack = [PostgreSql, Redis, PgBouncer, Nginx, NginxBrotli, Prometheus, Exporters];
+    public static readonly IReadOnlyList<Prerequisite> Stack = [PostgreSql, Redis, PgBouncer, PgBackRest, Nginx, NginxBrotli, Prometheus, Exporters];
 
     public static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")

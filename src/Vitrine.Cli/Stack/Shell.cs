@@ -75,10 +75,12 @@ public static class Shell
     }
 
     /// <summary>Runs a program as the postgres user (PostgreSQL's tools refuse root).</summary>
-    public static Task<Result> RunAsPostgresAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
+    public static Task<Result> RunAsPostgresAsync(
+        string program, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null, Action<string>? onLine = null, CancellationToken cancellationToken = default) =>
         IsRoot
-            ? RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", program, .. arguments], cancellationToken: cancellationToken)
-            : RunAsync(program, arguments, cancellationToken: cancellationToken);
+            ? RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", program, .. arguments], environment: environment, onLine: onLine, cancellationToken: cancellationToken)
+            : RunAsync(program, arguments, environment: environment, onLine: onLine, cancellationToken: cancellationToken);
 
     public static bool IsAlive(int pid)
     {

@@ -75,6 +75,10 @@ public static partial class StackConfig
         // postgresql.conf is copied, and PgBouncer's configuration and auth file written, beside PostgreSQL's data.
         Directory.CreateDirectory(Path.GetDirectoryName(layout.PostgresConfig)!);
         File.Copy(layout.Deploy("postgres/postgresql.conf"), layout.PostgresConfig, overwrite: true);
+        // pgBackRest's (the archive command runs as the postgres user too), its local repository and lock directory.
+        File.Copy(layout.Deploy("pgbackrest/pgbackrest.conf"), layout.PgBackRestConfig, overwrite: true);
+        Directory.CreateDirectory(layout.BackupRepository);
+        Directory.CreateDirectory(layout.PgBackRestLockDirectory);
         var pgbouncer = layout.PgBouncerDirectory;
         Directory.CreateDirectory(pgbouncer);
         var authFile = layout.PgBouncerAuthFile;
@@ -92,8 +96,10 @@ public static partial class StackConfig
         }, cancellationToken);
         if (Shell.IsRoot)
         {
-            // A shell-out: .NET has no chown (only file modes).
-            await Shell.RunAsync("chown", ["-R", "postgres:postgres", pgbouncer, Path.GetDirectoryName(layout.PostgresConfig)!], cancellationToken: cancellationToken);
+            // A shell-out: .NET has no chown (only file modes). The repository's top only: what is inside is the
+            // postgres user's already, and may be large.
+            await Shell.RunAsync("chown", ["-R", "postgres:postgres", pgbouncer, Path.GetDirectoryName(layout.PostgresConfig)!, layout.PgBackRestLockDirectory], cancellationToken: cancellationToken);
+            await Shell.RunAsync("chown", ["postgres:postgres", layout.BackupRepository], cancellationToken: cancellationToken);
         }
     }
 
