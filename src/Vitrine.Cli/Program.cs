@@ -18,6 +18,8 @@ var root = new RootCommand("Vitrine: a storefront platform. `vitrine up` starts 
     TestCommand.Create(),
     MigrateCommand.Create(),
     SeedCommand.Create(),
+    BackupCommand.Create(),
+    RestoreCommand.Create(),
     BenchCommand.Create(),
     ImagesCommand.Create(),
     ComposeCommand.Create(),
