@@ -6,12 +6,13 @@
 # the official image's variables) plus the database POSTGRES_DB. The replica: made once from the primary by
 # deploy/postgres/init-replica.sh (pg_basebackup -R with a replication slot), as the local stack makes it.
 # Both then run postgres in the foreground with deploy/postgres/postgresql.conf, mounted read-only; extra arguments
-# (the memory settings scaled to the container's limit) go to postgres as they are.
+# (the memory settings scaled to the container's limit) go to postgres as they are. SOCKET_DIRECTORY (default /tmp)
+# is where its Unix socket is: the primary's is a volume shared with the backup service, which pgBackRest reaches it by.
 set -eu
 role=$1
 shift
 : "${PGDATA:=/var/lib/postgresql/data/pgdata}" "${POSTGRES_USER:=vitrine}" "${POSTGRES_DB:=$POSTGRES_USER}"
-: "${POSTGRES_PASSWORD_FILE:=/run/secrets/postgres-password}" "${PRIMARY_HOST:=postgres}"
+: "${POSTGRES_PASSWORD_FILE:=/run/secrets/postgres-password}" "${PRIMARY_HOST:=postgres}" "${SOCKET_DIRECTORY:=/tmp}"
 config=/etc/vitrine/postgres/postgresql.conf
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
@@ -35,4 +36,4 @@ fi
 
 # Compose stops it with SIGINT (stop_signal), PostgreSQL's fast shutdown: open sessions never hold up a stop.
 exec postgres -D "$PGDATA" -c "config_file=$config" -c "hba_file=/etc/vitrine/compose/pg_hba.conf" \
-  -c "ident_file=$PGDATA/pg_ident.conf" -c "listen_addresses=*" -c "unix_socket_directories=/tmp" "$@"
+  -c "ident_file=$PGDATA/pg_ident.conf" -c "listen_addresses=*" -c "unix_socket_directories=$SOCKET_DIRECTORY" "$@"

@@ -99,6 +99,22 @@ public sealed class ComposeStackTests(ComposeFixture stack, ITestOutputHelper ou
     }
 
     [Step]
+    public async Task ArchivesThePrimarysWalAndKeepsAFullBackupInItsRepository()
+    {
+        var backup = (await stack.ContainersAsync("backup")).Single();
+
+        // check forces a WAL switch and waits until the primary's archive_command has put that segment in the repository.
+        var (exit, said) = await stack.DockerAsync("exec", backup, "pgbackrest", "check");
+        exit.ShouldBe(0, said);
+        (exit, said) = await stack.DockerAsync("exec", backup, "pgbackrest", "--output=json", "info");
+        exit.ShouldBe(0, said);
+        var stanza = JsonDocument.Parse(said).RootElement.EnumerateArray().Single();
+        stanza.GetProperty("name").GetString().ShouldBe("vitrine");
+        stanza.GetProperty("status").GetProperty("code").GetInt32().ShouldBe(0, said);
+        stanza.GetProperty("backup").EnumerateArray().Select(set => set.GetProperty("type").GetString()).ShouldContain("full");
+    }
+
+    [Step]
     public async Task RunsEveryContainerAsNonRootReadOnlyWithoutCapabilitiesAndWithLimits()
     {
         await stack.WaitForHealthyAsync("api", ComposeFixture.ApiReplicas, TimeSpan.FromMinutes(1));

@@ -45,10 +45,10 @@ public sealed class ImageBuilder(DockerEngine engine)
     public static readonly IReadOnlyList<DebianBase> Servers =
     [
         new("nginx", "nginx,libnginx-mod-http-brotli-filter,libnginx-mod-http-brotli-static", "true", "www-data"),
-        // No "main" cluster from the package (the entrypoint makes the data directory), and a data path owned by postgres
-        // so a new volume mounted there is the postgres user's.
-        new("postgres", "postgresql-15",
-            """rm -rf "$1/var/lib/postgresql/15" "$1/etc/postgresql/15"; chroot "$1" install -d -o postgres -g postgres -m 700 /var/lib/postgresql/data""",
+        // No "main" cluster from the package (the entrypoint makes the data directory); the data path, pgBackRest's
+        // repository and the socket directory owned by postgres so a new volume mounted there is the postgres user's.
+        new("postgres", "postgresql-15,pgbackrest",
+            """rm -rf "$1/var/lib/postgresql/15" "$1/etc/postgresql/15"; chroot "$1" install -d -o postgres -g postgres -m 700 /var/lib/postgresql/data /var/lib/pgbackrest; chroot "$1" install -d -o postgres -g postgres -m 2775 /var/run/postgresql""",
             "postgres", PostgresBin),
         new("pgbouncer", "pgbouncer,postgresql-client-15", "true", "postgres", PostgresBin),
         new("redis", "redis-server", """chroot "$1" install -d -o redis -g redis -m 750 /data""", "redis"),
