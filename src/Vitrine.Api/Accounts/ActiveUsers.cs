@@ -50,7 +50,7 @@ public sealed class ActiveUsers : BackgroundService
         this.clock = clock;
         this.logger = logger;
         prefix = caching.Value.Name + ":active-users:";
-        meters.Create(MeterName).CreateObservableGauge("vitrine.users.active", Observe, unit: "{user}",
+        meters.Create(MeterName).CreateObservableGauge("vitrine.active_users", Observe, unit: "{user}",
             description: "Distinct users signed in within the window (5m, 24h), across all replicas");
     }
 
