@@ -34,6 +34,7 @@ public static class ServiceDefaultsExtensions
         builder.AddProblemResponses();
         builder.AddVitrineHealthChecks();
         builder.AddVitrineTelemetry();
+        builder.AddErrorTracking();
         builder.AddVitrineSecurityHeaders(kind);
 
         // Behind nginx: trust X-Forwarded-For/Proto from the load balancer on loopback (the local topology).

@@ -34,8 +34,26 @@ public static class StructuredLogging
                 BufferingTimeLimit = TimeSpan.FromMilliseconds(50),
                 EagerlyEmitFirstEvent = true,
                 QueueLimit = 50_000,
-            }));
+            })
+            .WriteToOtlpWhenAsked(builder));
         return builder;
+    }
+
+    /// <summary>
+    /// Logs over OTLP as well, when <see cref="Telemetry.ExportsLogsOverOtlp"/>: the Serilog sink batches off the request
+    /// path and reads the standard OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS, OTEL_SERVICE_NAME and
+    /// OTEL_RESOURCE_ATTRIBUTES from configuration (environment variables, or files in /run/secrets).
+    /// </summary>
+    private static LoggerConfiguration WriteToOtlpWhenAsked(this LoggerConfiguration logger, WebApplicationBuilder builder)
+    {
+        if (!Telemetry.ExportsLogsOverOtlp(builder.Configuration))
+        {
+            return logger;
+        }
+
+        return logger.WriteTo.OpenTelemetry(
+            options => options.ResourceAttributes["service.name"] = builder.Environment.ApplicationName,
+            key => builder.Configuration[key]);
     }
 
     /// <summary>

@@ -68,6 +68,7 @@ public static class Storefront
                 Task.FromResult(services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.Durable));
         });
         builder.Services.AddScoped<CartStore>();
+        builder.Services.AddSingleton<CheckoutMetrics>();
         builder.AddWebAccounts();
 
         builder.Services.AddOutputCache(options => options.AddPolicy(AnonymousCatalog, new AnonymousCatalogPolicy()));

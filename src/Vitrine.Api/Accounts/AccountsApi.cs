@@ -94,6 +94,7 @@ public static class AccountsApi
         AccessTokens accessTokens,
         RefreshTokenFamily refreshTokens,
         AccountThrottles throttles,
+        ActiveUsers activeUsers,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -128,16 +129,20 @@ public static class AccountsApi
         }
 
         var refreshToken = await refreshTokens.StartAsync(user.Id, cancellationToken);
+        activeUsers.Saw(user.Id);
         return TypedResults.Ok(Pair(accessTokens, user, refreshToken));
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        RefreshRequest request, AccessTokens accessTokens, RefreshTokenFamily refreshTokens, CancellationToken cancellationToken)
+        RefreshRequest request, AccessTokens accessTokens, RefreshTokenFamily refreshTokens, ActiveUsers activeUsers, CancellationToken cancellationToken)
     {
-        var rotated = await refreshTokens.RotateAsync(request.RefreshToken, cancellationToken);
-        return rotated is { } next
-            ? TypedResults.Ok(Pair(accessTokens, next.User, next.Token))
-            : Unauthorized("The refresh token is invalid, expired or already used.");
+        if (await refreshTokens.RotateAsync(request.RefreshToken, cancellationToken) is not { } next)
+        {
+            return Unauthorized("The refresh token is invalid, expired or already used.");
+        }
+
+        activeUsers.Saw(next.User.Id);
+        return TypedResults.Ok(Pair(accessTokens, next.User, next.Token));
     }
 
     public static async Task<NoContent> Logout(RefreshRequest request, ClaimsPrincipal principal, RefreshTokenFamily refreshTokens, CancellationToken cancellationToken)

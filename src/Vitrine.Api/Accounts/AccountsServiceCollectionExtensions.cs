@@ -40,12 +40,23 @@ public static class AccountsServiceCollectionExtensions
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<AccessTokens>();
         builder.Services.AddScoped<RefreshTokenFamily>();
+        builder.Services.AddSingleton<ActiveUsers>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ActiveUsers>());
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, AccessTokens>((bearer, jwt, tokens) =>
+            .Configure<IOptions<JwtOptions>, AccessTokens, ActiveUsers>((bearer, jwt, tokens, activeUsers) =>
             {
                 bearer.MapInboundClaims = false;
+                // Every authenticated request counts its user as active (in memory; see ActiveUsers).
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        activeUsers.Saw(context.Principal);
+                        return Task.CompletedTask;
+                    },
+                };
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Value.Issuer,

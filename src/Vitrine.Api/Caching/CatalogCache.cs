@@ -88,8 +88,8 @@ public static class CatalogCache
         public Task StartAsync(CancellationToken cancellationToken)
         {
             var meter = meters.Create(MeterName);
-            var hits = meter.CreateCounter<long>("vitrine.cache.hits", description: "Cache lookups answered from memory or Redis");
-            var misses = meter.CreateCounter<long>("vitrine.cache.misses", description: "Cache lookups that went to the database");
+            var hits = meter.CreateCounter<long>("vitrine.cache.hits", unit: "{lookup}", description: "Cache lookups answered from memory or Redis, by cache and staleness");
+            var misses = meter.CreateCounter<long>("vitrine.cache.misses", unit: "{lookup}", description: "Cache lookups that went to the database, by cache");
             var tag = new KeyValuePair<string, object?>("cache", "catalog");
             cache.Events.Hit += (_, e) => hits.Add(1, tag, new KeyValuePair<string, object?>("stale", e.IsStale));
             cache.Events.Miss += (_, _) => misses.Add(1, tag);

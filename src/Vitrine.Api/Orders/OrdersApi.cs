@@ -73,6 +73,7 @@ public static class OrdersApi
         ClaimsPrincipal principal,
         IdempotencyKeys keys,
         OrderPlacement placement,
+        OrderMetrics metrics,
         CancellationToken cancellationToken)
     {
         if (idempotencyKey is null)
@@ -116,6 +117,8 @@ public static class OrdersApi
 
         if (result is OrderPlacement.Placed placed)
         {
+            // Placed means committed (the WAL position is read after COMMIT); a replay returned above, uncounted.
+            metrics.Placed(placed.Order);
             ReadYourWrites.Remember(http, placed.WrittenAt);
             return TypedResults.Created($"/api/v1/orders/{placed.Order.Id}", placed.Order);
         }

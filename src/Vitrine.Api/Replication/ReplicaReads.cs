@@ -137,7 +137,7 @@ public sealed class ReplicaReadMetrics
     private readonly Counter<long> reads;
 
     public ReplicaReadMetrics(IMeterFactory meters) =>
-        reads = meters.Create(MeterName).CreateCounter<long>("vitrine.db.reads", description: "Routed read-only queries, by the server that answered them");
+        reads = meters.Create(MeterName).CreateCounter<long>("vitrine.db.reads", unit: "{query}", description: "Routed read-only queries, by the server that answered them");
 
     public void Replica() => reads.Add(1, new KeyValuePair<string, object?>("source", "replica"), new KeyValuePair<string, object?>("reason", "replica"));
 

@@ -9,7 +9,7 @@ public sealed record CartLine(long ProductId, int Quantity);
 /// The shopper's cart, kept in the ASP.NET Core session, which lives in the durable Redis: it survives a replica
 /// change and a restart. Holds only ids and quantities; names and prices are always read fresh from the API.
 /// </summary>
-public sealed class CartStore(IHttpContextAccessor accessor)
+public sealed class CartStore(IHttpContextAccessor accessor, CheckoutMetrics metrics)
 {
     /// <summary>The API takes at most 50 lines per order; the cart holds no more than one order can.</summary>
     public const int MaxLines = 50;
@@ -50,6 +50,11 @@ public sealed class CartStore(IHttpContextAccessor accessor)
         }
 
         await SaveAsync(lines, cancellationToken);
+        if (lines.Count == 1 && index < 0)
+        {
+            metrics.CartStarted();
+        }
+
         return true;
     }
 

@@ -27,7 +27,7 @@ internal static class OrderTestKit
         new { items = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }).ToArray() };
 
     /// <summary>A fresh product with the given stock, made directly in the database.</summary>
-    public static async Task<long> ProductAsync(this ApiFactory api, int stock, long priceCents = 1_500)
+    public static async Task<long> ProductAsync(this ApiFactory api, int stock, long priceCents = 1_500, string currency = "USD")
     {
         using var scope = api.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<VitrineDbContext>();
@@ -42,6 +42,7 @@ internal static class OrderTestKit
             Name = $"Test product {Guid.NewGuid():N}",
             Description = "For the orders tests.",
             PriceCents = priceCents,
+            Currency = currency,
             Stock = stock,
             Category = category,
             CreatedAt = DateTimeOffset.UtcNow,
