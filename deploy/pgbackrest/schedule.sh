@@ -12,7 +12,7 @@ set -u
 if [ "$(id -u)" = 0 ]; then
   run_as="setpriv --reuid=postgres --regid=postgres --init-groups --"
 else
-  run_as=""
+  run_as="env" # the program, not the function below of the same name
 fi
 
 pgbackrest() {

@@ -48,7 +48,7 @@ public sealed class ImageBuilder(DockerEngine engine)
         // No "main" cluster from the package (the entrypoint makes the data directory); the data path, pgBackRest's
         // repository and the socket directory owned by postgres so a new volume mounted there is the postgres user's.
         new("postgres", "postgresql-15,pgbackrest",
-            """rm -rf "$1/var/lib/postgresql/15" "$1/etc/postgresql/15"; chroot "$1" install -d -o postgres -g postgres -m 700 /var/lib/postgresql/data /var/lib/pgbackrest; chroot "$1" install -d -o postgres -g postgres -m 2775 /var/run/postgresql""",
+            """rm -rf "$1/var/lib/postgresql/15" "$1/etc/postgresql/15"; chroot "$1" install -d -o postgres -g postgres -m 700 /var/lib/postgresql/data /var/lib/postgresql/socket /var/lib/pgbackrest""",
             "postgres", PostgresBin),
         new("pgbouncer", "pgbouncer,postgresql-client-15", "true", "postgres", PostgresBin),
         new("redis", "redis-server", """chroot "$1" install -d -o redis -g redis -m 750 /data""", "redis"),
