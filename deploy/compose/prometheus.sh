@@ -5,7 +5,8 @@
 set -eu
 # shellcheck source-path=SCRIPTDIR source=render.sh
 . /etc/vitrine/compose/render.sh
-export RULES_FILE=/etc/vitrine/prometheus/alerts.yml
+export RULES_FILE=/etc/vitrine/prometheus/alerts.yml RULES_DIR=/etc/vitrine/prometheus/rules.d
+export ALERTMANAGER="'alertmanager:9093'"
 export NGINX_EXPORTER="'nginx:9113'" REDIS_EXPORTER="'redis-exporter:9121'"
 export NODE_EXPORTER="'node-exporter:9100'"
 export POSTGRES_PRIMARY_EXPORTER="'postgres-exporter:9187'" POSTGRES_REPLICA_EXPORTER="'postgres-replica-exporter:9187'"

@@ -153,6 +153,14 @@ builder.AddExecutable(StackComponents.Prometheus, "prometheus", layout.StateDire
     .WithHttpEndpoint(port: stack.Port(StackPorts.Prometheus), isProxied: false)
     .WithHttpHealthCheck("/-/ready");
 
+// Alertmanager routes, groups and inhibits what Prometheus fires and delivers it to the Web's receiver (/admin/ops).
+// One instance: its cluster listener (default: every interface, port 9094) is off.
+builder.AddExecutable(StackComponents.Alertmanager, "prometheus-alertmanager", layout.StateDirectory,
+        $"--config.file={layout.AlertmanagerConfig}", $"--storage.path={layout.Directory(StackComponents.Alertmanager)}",
+        $"--web.listen-address=127.0.0.1:{Invariant(stack.Port(StackPorts.Alertmanager))}", "--cluster.listen-address=")
+    .WithHttpEndpoint(port: stack.Port(StackPorts.Alertmanager), isProxied: false)
+    .WithHttpHealthCheck("/-/ready");
+
 builder.AddExecutable(StackComponents.NginxExporter, "prometheus-nginx-exporter", layout.StateDirectory,
         $"-nginx.scrape-uri=http://127.0.0.1:{Invariant(stack.Port(StackPorts.NginxStatus))}/stub_status",
         $"-web.listen-address=127.0.0.1:{Invariant(stack.ExporterPort(StackComponents.NginxExporter))}")

@@ -20,6 +20,7 @@ public static class StackComponents
     public const string BackupSchedule = "backup-schedule";
     public const string Nginx = "nginx";
     public const string Prometheus = "prometheus";
+    public const string Alertmanager = "alertmanager";
     public const string Dashboard = "dashboard";
 
     public const string NginxExporter = "nginx-exporter";
@@ -42,7 +43,7 @@ public static class StackComponents
     public static string? Kind(string name) => name switch
     {
         Nginx => "lb",
-        Postgres or PostgresReplica or PgBouncer or RedisCache or RedisDurable or Prometheus or Dashboard or NodeExporter => name,
+        Postgres or PostgresReplica or PgBouncer or RedisCache or RedisDurable or Prometheus or Alertmanager or Dashboard or NodeExporter => name,
         _ when name.StartsWith("api-", StringComparison.Ordinal) => "api",
         _ when name.StartsWith("web-", StringComparison.Ordinal) => "web",
         _ => null,
@@ -54,7 +55,7 @@ public static class StackComponents
         [Nginx],
         [.. Enumerable.Range(1, topology.WebReplicas).Select(Web)],
         [.. Enumerable.Range(1, topology.ApiReplicas).Select(Api)],
-        [Prometheus, BackupSchedule, .. Exporters],
+        [Prometheus, Alertmanager, BackupSchedule, .. Exporters],
         [PgBouncer],
         [PostgresReplica],
         [Postgres],

@@ -120,6 +120,11 @@ public sealed class StackLayout
 
     public string PrometheusConfig => Path.Combine(ConfigDirectory, "prometheus.yml");
 
+    /// <summary>Extra rule files Prometheus loads beside deploy/prometheus/alerts.yml (an operator's own, a test's).</summary>
+    public string PrometheusRulesDirectory => Path.Combine(ConfigDirectory, "rules.d");
+
+    public string AlertmanagerConfig => Path.Combine(ConfigDirectory, "alertmanager.yml");
+
     public string RedisExporterPasswords => Secret(StackSecrets.RedisExporterPasswords);
 
     public string TlsDirectory => Path.Combine(StateDirectory, "tls");

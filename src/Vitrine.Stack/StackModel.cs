@@ -267,6 +267,7 @@ public sealed class StackModel
         StackComponents.RedisDurable => (RedisUri(Port(StackPorts.RedisDurable), Secrets.Read(StackSecrets.RedisDurablePassword)), Port(StackPorts.RedisDurable)),
         StackComponents.Nginx => (Site, Port(StackPorts.Https)),
         StackComponents.Prometheus => (HttpUrl(Port(StackPorts.Prometheus)), Port(StackPorts.Prometheus)),
+        StackComponents.Alertmanager => (HttpUrl(Port(StackPorts.Alertmanager)), Port(StackPorts.Alertmanager)),
         StackComponents.Dashboard => (HttpUrl(Port(StackPorts.Dashboard)), Port(StackPorts.Dashboard)),
         _ when StackComponents.Exporters.Contains(component) => (HttpUrl(ExporterPort(component)), ExporterPort(component)),
         _ when ReplicaNumber(component, "api-") is { } n => (HttpUrl(ApiPort(n)), ApiPort(n)),
@@ -302,14 +303,22 @@ public sealed class StackModel
         return environment;
     }
 
-    /// <summary>A Web replica's environment: the API through nginx's internal listener, Prometheus for /admin/ops.</summary>
+    /// <summary>
+    /// A Web replica's environment: the API through nginx's internal listener; Prometheus, Alertmanager and the alert
+    /// receiver's token for /admin/ops.
+    /// </summary>
     public Dictionary<string, string> WebEnvironment()
     {
         var environment = ReplicaEnvironment();
         environment["Api__BaseUrl"] = HttpUrl(Port(StackPorts.InternalApi));
         environment["Ops__PrometheusUrl"] = HttpUrl(Port(StackPorts.Prometheus));
+        environment["Ops__AlertmanagerUrl"] = HttpUrl(Port(StackPorts.Alertmanager));
+        environment["Ops__AlertWebhookToken"] = Secrets.Read(StackSecrets.AlertWebhookToken);
         return environment;
     }
+
+    /// <summary>Where Alertmanager delivers: the Web's receiver through nginx's internal listener (any Web replica).</summary>
+    public string AlertWebhookUrl => HttpUrl(Port(StackPorts.InternalApi)) + "/admin/ops/alerts";
 
     private static int? ReplicaNumber(string component, string prefix) =>
         component.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(component[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;

@@ -43,6 +43,7 @@ public static class StackPorts
     public static readonly StackPort NginxStatus = new("nginx stub_status (local only)", "VITRINE_NGINX_STATUS_PORT", 18080);
     public static readonly StackPort InternalApi = new("nginx internal API listener (Web to API)", "VITRINE_INTERNAL_API_PORT", 18081);
     public static readonly StackPort Prometheus = new("Prometheus", "VITRINE_PROMETHEUS_PORT", 19090);
+    public static readonly StackPort Alertmanager = new("Alertmanager", "VITRINE_ALERTMANAGER_PORT", 19093);
 
     /// <summary>One port per exporter, in the order of <see cref="StackComponents.Exporters"/>.</summary>
     public static readonly StackPort Exporters = new("Prometheus exporters", "VITRINE_EXPORTER_PORT", 19101, StackComponents.Exporters.Count);
@@ -50,6 +51,6 @@ public static class StackPorts
     public static readonly IReadOnlyList<StackPort> All =
     [
         Postgres, PostgresReplica, PgBouncer, RedisCache, RedisDurable, Api, Web, Dashboard, DashboardOtlp,
-        Https, Http, NginxStatus, InternalApi, Prometheus, Exporters,
+        Https, Http, NginxStatus, InternalApi, Prometheus, Alertmanager, Exporters,
     ];
 }

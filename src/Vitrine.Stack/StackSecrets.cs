@@ -15,6 +15,9 @@ public sealed class StackSecrets(StackLayout layout)
     public const string RedisDurableConfig = "redis-durable.conf";
     public const string JwtSigningKey = "jwt-signing-key";
     public const string RedisExporterPasswords = "redis-exporter-passwords.json";
+
+    /// <summary>The bearer token Alertmanager presents to the Web's alert receiver (Ops:AlertWebhookToken).</summary>
+    public const string AlertWebhookToken = "alert-webhook-token";
     public const string Admin = "admin.json";
 
     [SupportedOSPlatform("linux")] // Unix file modes
@@ -27,6 +30,7 @@ public sealed class StackSecrets(StackLayout layout)
         WriteIfMissing(RedisDurablePassword, () => Token(24));
         WriteIfMissing(RedisDurableConfig, () => $"requirepass {Read(RedisDurablePassword)}\n");
         WriteIfMissing(JwtSigningKey, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
+        WriteIfMissing(AlertWebhookToken, () => Token(32));
     }
 
     public string Read(string name) => File.ReadAllText(layout.Secret(name)).Trim();

@@ -3,6 +3,7 @@ using Vitrine.Web;
 using Vitrine.Web.Accounts;
 using Vitrine.Web.Cart;
 using Vitrine.Web.Components;
+using Vitrine.Web.Ops;
 
 if (await HealthProbe.RunIfRequestedAsync(args) is { } probe)
 {
@@ -34,6 +35,7 @@ app.MapStaticAssets();
 app.MapCartEndpoints();
 app.MapAccountEndpoints();
 app.MapAdminEndpoints();
+app.MapAlertReceiver();
 app.MapRazorComponents<App>();
 
 app.Run();

@@ -187,6 +187,7 @@ public static class UpCommand
         }
 
         table.AddRow("Prometheus (alerts: /alerts)", stack.Endpoint(StackComponents.Prometheus).Url);
+        table.AddRow("Alertmanager (silences: /#/silences)", stack.Endpoint(StackComponents.Alertmanager).Url);
         table.AddRow("nginx stub_status", StackModel.HttpUrl(stack.Port(StackPorts.NginxStatus)) + "/stub_status");
         table.AddRow("Aspire dashboard", report.Components.FirstOrDefault(c => c.Name == StackComponents.Dashboard)?.Url ?? stack.Endpoint(StackComponents.Dashboard).Url);
         table.AddRow("TLS certificate (self-signed; replace with a real pair)", stack.Layout.TlsCertificate);

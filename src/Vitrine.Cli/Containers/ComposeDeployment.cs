@@ -83,6 +83,7 @@ public sealed class ComposeDeployment(DockerEngine engine, string project)
         var postgres = ReadOrCreate("postgres-password", () => StackSecrets.Token(24));
         var redis = ReadOrCreate("redis-durable-password", () => StackSecrets.Token(24));
         ReadOrCreate("jwt-signing-key", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
+        ReadOrCreate(StackSecrets.AlertWebhookToken, () => StackSecrets.Token(32));
         ReadOrCreate("admin.json", () => JsonSerializer.Serialize(new AdminCredentials(Commands.MigrateCommand.AdminEmail, StackSecrets.Token(12)), StackJson.Default.AdminCredentials));
         NpgsqlConnectionStringBuilder Connection(string host, int port) => new()
         {

@@ -52,7 +52,8 @@ public sealed class ImageBuilder(DockerEngine engine)
             "postgres", PostgresBin),
         new("pgbouncer", "pgbouncer,postgresql-client-15", "true", "postgres", PostgresBin),
         new("redis", "redis-server", """chroot "$1" install -d -o redis -g redis -m 750 /data""", "redis"),
-        new("prometheus", "prometheus", """chroot "$1" install -d -o nobody -g nogroup /prometheus""", "nobody"),
+        // Prometheus and Alertmanager (one image, two services): each one's data directory nobody's.
+        new("prometheus", "prometheus,prometheus-alertmanager", """chroot "$1" install -d -o nobody -g nogroup /prometheus /alertmanager""", "nobody"),
         new("exporters", "prometheus-nginx-exporter,prometheus-redis-exporter,prometheus-postgres-exporter,prometheus-node-exporter", "true", "nobody"),
     ];
 

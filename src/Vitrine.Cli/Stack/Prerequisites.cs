@@ -16,6 +16,7 @@ public static class Prerequisites
     public static readonly Prerequisite PgBouncer = new("PgBouncer", "pgbouncer", () => File.Exists("/usr/sbin/pgbouncer"));
     public static readonly Prerequisite PgBackRest = new("pgBackRest", "pgbackrest", () => OnPath("pgbackrest"));
     public static readonly Prerequisite Prometheus = new("Prometheus (and promtool)", "prometheus", () => OnPath("prometheus") && OnPath("promtool"));
+    public static readonly Prerequisite Alertmanager = new("Alertmanager (and amtool)", "prometheus-alertmanager", () => OnPath("prometheus-alertmanager") && OnPath("amtool"));
     public static readonly Prerequisite Exporters = new("Prometheus exporters for nginx, Redis, PostgreSQL and the host",
         "prometheus-nginx-exporter prometheus-redis-exporter prometheus-postgres-exporter prometheus-node-exporter",
         () => OnPath("prometheus-nginx-exporter") && OnPath("prometheus-redis-exporter") && OnPath("prometheus-postgres-exporter") && OnPath("prometheus-node-exporter"));
@@ -24,7 +25,7 @@ public static class Prerequisites
     public static readonly Prerequisite Python = new("Python 3 (its smtpd is the tests' SMTP server)", "python3", () => OnPath("python3"));
 
     /// <summary>Everything `up` starts.</summary>
-    public static readonly IReadOnlyList<Prerequisite> Stack = [PostgreSql, Redis, PgBouncer, PgBackRest, Nginx, NginxBrotli, Prometheus, Exporters];
+    public static readonly IReadOnlyList<Prerequisite> Stack = [PostgreSql, Redis, PgBouncer, PgBackRest, Nginx, NginxBrotli, Prometheus, Alertmanager, Exporters];
 
     public static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")

@@ -28,6 +28,8 @@ public static partial class StackConfig
 
         Directory.CreateDirectory(layout.NginxCacheDirectory);
         Directory.CreateDirectory(layout.Directory(StackComponents.Prometheus));
+        Directory.CreateDirectory(layout.Directory(StackComponents.Alertmanager));
+        Directory.CreateDirectory(layout.PrometheusRulesDirectory);
         EnsureTlsPair(layout);
 
         string Servers(IEnumerable<string> replicas) => string.Join('\n', replicas
@@ -56,6 +58,8 @@ public static partial class StackConfig
         await RenderAsync(layout, "prometheus/prometheus.yml", layout.PrometheusConfig, new Dictionary<string, string>
         {
             ["RULES_FILE"] = layout.Deploy("prometheus/alerts.yml"),
+            ["RULES_DIR"] = layout.PrometheusRulesDirectory,
+            ["ALERTMANAGER"] = Target(StackComponents.Alertmanager),
             ["API_TARGETS"] = Targets(stack.ApiReplicas),
             ["WEB_TARGETS"] = Targets(stack.WebReplicas),
             ["NGINX_EXPORTER"] = Target(StackComponents.NginxExporter),
@@ -66,6 +70,12 @@ public static partial class StackConfig
             ["REDIS_CACHE_TARGET"] = Invariant($"'redis://127.0.0.1:{stack.Port(StackPorts.RedisCache)}'"),
             ["REDIS_DURABLE_TARGET"] = Invariant($"'redis://127.0.0.1:{stack.Port(StackPorts.RedisDurable)}'"),
             ["SELF"] = Target(StackComponents.Prometheus),
+        }, cancellationToken);
+
+        await RenderAsync(layout, "alertmanager/alertmanager.yml", layout.AlertmanagerConfig, new Dictionary<string, string>
+        {
+            ["WEBHOOK_URL"] = stack.AlertWebhookUrl,
+            ["WEBHOOK_TOKEN_FILE"] = layout.Secret(StackSecrets.AlertWebhookToken),
         }, cancellationToken);
 
         StackSecrets.WriteSecretFile(layout.RedisExporterPasswords,

@@ -1,14 +1,26 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Vitrine.Web.Ops;
 
-/// <summary>Where the ops view reads metrics: Prometheus' HTTP API (Ops:PrometheusUrl). Unset: the view says so.</summary>
+/// <summary>
+/// Where the ops view reads metrics (Prometheus' HTTP API, Ops:PrometheusUrl) and silences (Alertmanager's API,
+/// Ops:AlertmanagerUrl), and the bearer token Alertmanager's webhook presents (Ops:AlertWebhookToken; unset: the
+/// receiver answers 404). Unset URLs: the view says so.
+/// </summary>
 public sealed class OpsOptions
 {
+    /// <summary>The shortest webhook token accepted: it is a shared secret between Alertmanager and the Web.</summary>
+    public const int MinimumTokenLength = 32;
+
     public string? PrometheusUrl { get; set; }
+
+    public string? AlertmanagerUrl { get; set; }
+
+    public string? AlertWebhookToken { get; set; }
 }
 
 /// <summary>One labelled series of (time, value) points.</summary>
@@ -93,9 +105,16 @@ public static class OpsView
 {
     public static WebApplicationBuilder AddOpsView(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<OpsOptions>().BindConfiguration("Ops");
-        // Prometheus answers in milliseconds or not at all: a short timeout keeps the page quick when it is down.
+        builder.Services.AddOptions<OpsOptions>().BindConfiguration("Ops")
+            .Validate(options => string.IsNullOrEmpty(options.AlertWebhookToken) || options.AlertWebhookToken.Length >= OpsOptions.MinimumTokenLength,
+                $"Ops:AlertWebhookToken is shorter than {OpsOptions.MinimumTokenLength} characters: use a random secret (or leave it unset to turn the alert receiver off).")
+            .ValidateOnStart();
+        // Prometheus and Alertmanager answer in milliseconds or not at all: a short timeout keeps the page quick when
+        // either is down.
         builder.Services.AddHttpClient<Prometheus>(http => http.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddHttpClient<Alertmanager>(http => http.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<AlertStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 }
