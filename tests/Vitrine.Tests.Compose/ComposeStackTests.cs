@@ -115,6 +115,30 @@ public sealed class ComposeStackTests(ComposeFixture stack, ITestOutputHelper ou
     }
 
     [Step]
+    public async Task DeliversAnAlertThroughAlertmanagerToTheWebsReceiver()
+    {
+        // Prometheus found its Alertmanager, and an alert given to Alertmanager reaches the Web's receiver through
+        // nginx's internal listener with the generated token (a refused delivery counts as a failed notification).
+        var prometheus = (await stack.ContainersAsync("prometheus")).Single();
+        var (exit, said) = await stack.DockerAsync("exec", prometheus, "promtool", "query", "instant", "http://127.0.0.1:9090", "prometheus_notifications_alertmanagers_discovered");
+        exit.ShouldBe(0, said);
+        said.ShouldContain("=> 1 @");
+
+        var alertmanager = (await stack.ContainersAsync("alertmanager")).Single();
+        (exit, said) = await stack.DockerAsync("exec", alertmanager, "amtool", "--alertmanager.url=http://127.0.0.1:9093", "alert", "add",
+            "ComposeDeliveryCheck", "severity=page", "job=compose-test", "--annotation=summary=The Compose suite checks delivery");
+        exit.ShouldBe(0, said);
+        var metrics = "";
+        await WaitUntilAsync(async () =>
+        {
+            (_, metrics) = await stack.DockerAsync("exec", alertmanager, "bash", "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/9093 && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && grep '^alertmanager_notifications_' <&3");
+            return metrics.Contains("alertmanager_notifications_total{integration=\"webhook\"} 1", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(90), () => metrics);
+        metrics.ShouldContain("alertmanager_notifications_failed_total{integration=\"webhook\"} 0");
+    }
+
+    [Step]
     public async Task RunsEveryContainerAsNonRootReadOnlyWithoutCapabilitiesAndWithLimits()
     {
         await stack.WaitForHealthyAsync("api", ComposeFixture.ApiReplicas, TimeSpan.FromMinutes(1));
