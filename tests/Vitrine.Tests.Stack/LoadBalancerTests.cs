@@ -330,18 +330,34 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
             (await api.GetAsync(new Uri("/api/v1/products?page=1&pageSize=5", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        var dashboards = Directory.GetFiles(Path.Combine(stack.Cli.RepositoryRoot, "deploy", "grafana", "dashboards"), "*.json");
-        dashboards.Length.ShouldBeGreaterThanOrEqualTo(6);
+        // The business dashboard needs a shopper's cart, checkout and order: StorefrontThroughNginxTests checks it
+        // after its journey, so it is left out here.
+        var dashboards = Directory.GetFiles(Path.Combine(stack.Cli.RepositoryRoot, "deploy", "grafana", "dashboards"), "*.json")
+            .Where(file => Path.GetFileName(file) != BusinessDashboard).ToList();
+        dashboards.Count.ShouldBeGreaterThanOrEqualTo(6);
+        var queries = await EveryPanelReturnsDataAsync(stack, dashboards);
+        queries.ShouldBeGreaterThan(40);
+    }
+
+    /// <summary>The dashboard that shows the seed's business metrics (orders, revenue, conversion, active users).</summary>
+    internal const string BusinessDashboard = "business.json";
+
+    /// <summary>
+    /// Runs every panel query of the dashboards against the stack's Prometheus until each returns data (a rate needs two
+    /// scrapes of a series that just appeared), failing on an error or on a query still empty after 90 s. Returns how
+    /// many queries there were.
+    /// </summary>
+    internal static async Task<int> EveryPanelReturnsDataAsync(BalancedTopology stack, IReadOnlyList<string> dashboards)
+    {
         var queries = dashboards.SelectMany(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("panels").EnumerateArray()
                 .SelectMany(panel => panel.GetProperty("targets").EnumerateArray()
                     .Select(target => (Where: $"{Path.GetFileName(file)} / {panel.GetProperty("title").GetString()}", Expr: target.GetProperty("expr").GetString()!))))
             .ToList();
-        queries.Count.ShouldBeGreaterThan(40);
 
         var prometheus = stack.Components.Single(c => c.Kind == "prometheus").Url;
         using var http = new HttpClient { BaseAddress = new Uri(prometheus) };
         var empty = queries.ToList();
-        var deadline = DateTime.UtcNow.AddSeconds(90); // rates need two scrapes (5 s apart) of a series that just appeared
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (empty.Count > 0 && DateTime.UtcNow < deadline)
         {
             foreach (var query in empty.ToList())
@@ -362,6 +378,7 @@ public sealed class LoadBalancerTests(BalancedTopology stack)
         }
 
         empty.ShouldBeEmpty("panels whose query returned nothing: " + string.Join("; ", empty.Select(q => $"{q.Where}: {q.Expr}")));
+        return queries.Count;
     }
 
     [Fact]

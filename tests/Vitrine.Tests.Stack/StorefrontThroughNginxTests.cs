@@ -53,6 +53,10 @@ public sealed partial class StorefrontThroughNginxTests(BalancedTopology stack)
 
         // Every page went through nginx, which spread them over both Web replicas.
         await stack.WaitForAccessLogToNameEveryReplicaAsync("web");
+
+        // The journey made a cart, a checkout and an order: every panel of the business dashboard has data now.
+        var business = Path.Combine(stack.Cli.RepositoryRoot, "deploy", "grafana", "dashboards", LoadBalancerTests.BusinessDashboard);
+        (await LoadBalancerTests.EveryPanelReturnsDataAsync(stack, [business])).ShouldBeGreaterThanOrEqualTo(8);
     }
 
     private async Task<IBrowserContext> LaunchAsync(IPlaywright playwright, bool javaScript)
