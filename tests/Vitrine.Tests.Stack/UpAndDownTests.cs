@@ -30,7 +30,7 @@ public sealed class UpAndDownTests : IAsyncLifetime
         var status = await StatusAsync();
         status.ShouldAllBe(component => component.Healthy, JsonSerializer.Serialize(status));
         status.Select(c => c.Kind).ShouldBe(
-            ["postgres", "postgres-replica", "pgbouncer", "redis-cache", "redis-durable", "api", "web", "lb", "prometheus", "node-exporter", "dashboard"], ignoreOrder: true);
+            ["postgres", "postgres-replica", "pgbouncer", "redis-cache", "redis-durable", "api", "web", "lb", "prometheus", "alertmanager", "node-exporter", "dashboard"], ignoreOrder: true);
         status.ShouldAllBe(component => component.Pid > 0);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cli.Port(StackPorts.Api)}") };
