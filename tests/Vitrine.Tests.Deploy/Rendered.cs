@@ -23,6 +23,7 @@ public sealed class Rendered
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
         ["monitoring.coreos.com/v1/PodMonitor"] = typeof(PodMonitor),
         ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule),
+        ["monitoring.coreos.com/v1alpha1/AlertmanagerConfig"] = typeof(AlertmanagerConfig),
         ["external-secrets.io/v1/ExternalSecret"] = typeof(ExternalSecret),
     };
 

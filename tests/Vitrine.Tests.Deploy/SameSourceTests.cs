@@ -199,6 +199,130 @@ public sealed partial class SameSourceTests
             ["ConnectionStrings__Postgres", "ConnectionStrings__PostgresRead", "ConnectionStrings__RedisDurable", "Jwt__SigningKey"]);
     }
 
+    [Fact]
+    public async Task TheAlertmanagerConfigRoutesGroupsAndInhibitsAsAlertmanagerYml()
+    {
+        var config = (await Rendered.OfAsync("production")).One<AlertmanagerConfig>("vitrine").Spec;
+        var file = new YamlDotNet.Serialization.DeserializerBuilder()
+            .WithNamingConvention(YamlDotNet.Serialization.NamingConventions.UnderscoredNamingConvention.Instance)
+            .Build()
+            .Deserialize<AlertmanagerFile>(Placeholder().Replace(Deploy("alertmanager/alertmanager.yml"), "placeholder"));
+
+        static string Matchers(IEnumerable<AlertmanagerMatcher>? matchers) =>
+            string.Join(", ", (matchers ?? []).Select(m => $"{m.Name}{m.MatchType ?? "="}\"{m.Value}\""));
+        static void SameRoute(AlertmanagerRoute actual, AlertmanagerFileRoute expected, string what)
+        {
+            actual.Receiver.ShouldBe(expected.Receiver, what);
+            actual.GroupWait.ShouldBe(expected.GroupWait, what);
+            actual.GroupInterval.ShouldBe(expected.GroupInterval, what);
+            actual.RepeatInterval.ShouldBe(expected.RepeatInterval, what);
+            Matchers(actual.Matchers).ShouldBe(string.Join(", ", expected.Matchers ?? []), what);
+            (actual.Routes ?? []).Count.ShouldBe((expected.Routes ?? []).Count, what);
+            foreach (var (child, expectedChild) in (actual.Routes ?? []).Zip(expected.Routes ?? []))
+            {
+                SameRoute(child, expectedChild, $"{what} / {string.Join(", ", expectedChild.Matchers ?? [])}");
+            }
+        }
+
+        config.Route.ShouldNotBeNull();
+        config.Route.GroupBy.ShouldBe(file.Route.GroupBy);
+        SameRoute(config.Route, file.Route, "route");
+        file.Route.Routes!.Count.ShouldBe(2); // page and ticket
+
+        config.InhibitRules.Count.ShouldBe(file.InhibitRules.Count);
+        foreach (var (actual, expected) in config.InhibitRules.Zip(file.InhibitRules))
+        {
+            Matchers(actual.SourceMatch).ShouldBe(string.Join(", ", expected.SourceMatchers));
+            Matchers(actual.TargetMatch).ShouldBe(string.Join(", ", expected.TargetMatchers));
+            (actual.Equal ?? []).ShouldBe(expected.Equal ?? []);
+        }
+
+        var webhook = config.Receivers.ShouldHaveSingleItem().WebhookConfigs.ShouldNotBeNull().ShouldHaveSingleItem();
+        var expectedWebhook = file.Receivers.ShouldHaveSingleItem().WebhookConfigs.ShouldHaveSingleItem();
+        config.Receivers[0].Name.ShouldBe(file.Receivers[0].Name);
+        webhook.Url.ShouldBe("http://web.vitrine.svc:8080/admin/ops/alerts");
+        webhook.SendResolved.ShouldBe(expectedWebhook.SendResolved);
+        webhook.MaxAlerts.ShouldBe(expectedWebhook.MaxAlerts);
+        webhook.HttpConfig!.Authorization!.Type.ShouldBe(expectedWebhook.HttpConfig.Authorization.Type);
+
+        // The token Alertmanager presents is the one the Web checks: the same key of the Web's own Secret.
+        var credentials = webhook.HttpConfig.Authorization.Credentials.ShouldNotBeNull();
+        credentials.Name.ShouldBe("vitrine-web");
+        credentials.Key.ShouldBe("Ops__AlertWebhookToken");
+        var web = (await Rendered.OfAsync("production")).One<ExternalSecret>("vitrine-web");
+        web.Spec.Data.Select(d => d.SecretKey).ShouldContain("Ops__AlertWebhookToken");
+    }
+
+    private sealed class AlertmanagerFile
+    {
+        public Dictionary<string, string> Global { get; set; } = [];
+
+        public AlertmanagerFileRoute Route { get; set; } = new();
+
+        public List<AlertmanagerFileInhibitRule> InhibitRules { get; set; } = [];
+
+        public List<AlertmanagerFileReceiver> Receivers { get; set; } = [];
+    }
+
+    private sealed class AlertmanagerFileRoute
+    {
+        public string Receiver { get; set; } = "";
+
+        public List<string>? GroupBy { get; set; }
+
+        public string? GroupWait { get; set; }
+
+        public string? GroupInterval { get; set; }
+
+        public string? RepeatInterval { get; set; }
+
+        public List<string>? Matchers { get; set; }
+
+        public List<AlertmanagerFileRoute>? Routes { get; set; }
+    }
+
+    private sealed class AlertmanagerFileInhibitRule
+    {
+        public List<string> SourceMatchers { get; set; } = [];
+
+        public List<string> TargetMatchers { get; set; } = [];
+
+        public List<string>? Equal { get; set; }
+    }
+
+    private sealed class AlertmanagerFileReceiver
+    {
+        public string Name { get; set; } = "";
+
+        public List<AlertmanagerFileWebhook> WebhookConfigs { get; set; } = [];
+    }
+
+    private sealed class AlertmanagerFileWebhook
+    {
+        public string Url { get; set; } = "";
+
+        public bool SendResolved { get; set; }
+
+        public int MaxAlerts { get; set; }
+
+        public AlertmanagerFileHttpConfig HttpConfig { get; set; } = new();
+    }
+
+    private sealed class AlertmanagerFileHttpConfig
+    {
+        public AlertmanagerFileAuthorization Authorization { get; set; } = new();
+    }
+
+    private sealed class AlertmanagerFileAuthorization
+    {
+        public string Type { get; set; } = "";
+
+        public string CredentialsFile { get; set; } = "";
+    }
+
+    [GeneratedRegex(@"\{\{[A-Z_]+\}\}")]
+    private static partial Regex Placeholder();
+
     private static List<KeyValuePair<string, string>> Sorted(Dictionary<string, string>? map) => [.. (map ?? []).OrderBy(e => e.Key, StringComparer.Ordinal)];
 
     [GeneratedRegex(@"limit_req_zone\s+\S+\s+zone=api:\S+\s+rate=(\d+)r/s")]

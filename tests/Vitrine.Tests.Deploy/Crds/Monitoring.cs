@@ -68,3 +68,86 @@ public sealed class Rule
 
     public Dictionary<string, string>? Annotations { get; set; }
 }
+
+// monitoring.coreos.com/v1alpha1 AlertmanagerConfig, checked against the same tag (v0.79.2):
+// pkg/apis/monitoring/v1alpha1/alertmanager_config_types.go (AlertmanagerConfigSpec, Route, Receiver, WebhookConfig,
+// HTTPConfig, InhibitRule, Matcher) and pkg/apis/monitoring/v1/prometheus_types.go (SafeAuthorization). Only the fields
+// Vitrine uses are modelled: a field outside them fails the strict read, which is the point.
+public sealed class AlertmanagerConfig : CustomResource<AlertmanagerConfigSpec>;
+
+public sealed class AlertmanagerConfigSpec
+{
+    public AlertmanagerRoute? Route { get; set; }
+
+    public List<AlertmanagerReceiver> Receivers { get; set; } = [];
+
+    public List<AlertmanagerInhibitRule> InhibitRules { get; set; } = [];
+}
+
+public sealed class AlertmanagerRoute
+{
+    public string Receiver { get; set; } = "";
+
+    public List<string>? GroupBy { get; set; }
+
+    public string? GroupWait { get; set; }
+
+    public string? GroupInterval { get; set; }
+
+    public string? RepeatInterval { get; set; }
+
+    public List<AlertmanagerMatcher>? Matchers { get; set; }
+
+    public bool Continue { get; set; }
+
+    /// <summary>Free JSON in the CRD (apiextensionsv1.JSON); each is a Route of the same shape.</summary>
+    public List<AlertmanagerRoute>? Routes { get; set; }
+}
+
+public sealed class AlertmanagerMatcher
+{
+    public string Name { get; set; } = "";
+
+    public string? Value { get; set; }
+
+    public string? MatchType { get; set; }
+}
+
+public sealed class AlertmanagerInhibitRule
+{
+    public List<AlertmanagerMatcher>? SourceMatch { get; set; }
+
+    public List<AlertmanagerMatcher>? TargetMatch { get; set; }
+
+    public List<string>? Equal { get; set; }
+}
+
+public sealed class AlertmanagerReceiver
+{
+    public string Name { get; set; } = "";
+
+    public List<AlertmanagerWebhookConfig>? WebhookConfigs { get; set; }
+}
+
+public sealed class AlertmanagerWebhookConfig
+{
+    public string? Url { get; set; }
+
+    public bool? SendResolved { get; set; }
+
+    public int MaxAlerts { get; set; }
+
+    public AlertmanagerHttpConfig? HttpConfig { get; set; }
+}
+
+public sealed class AlertmanagerHttpConfig
+{
+    public AlertmanagerAuthorization? Authorization { get; set; }
+}
+
+public sealed class AlertmanagerAuthorization
+{
+    public string? Type { get; set; }
+
+    public V1SecretKeySelector? Credentials { get; set; }
+}
