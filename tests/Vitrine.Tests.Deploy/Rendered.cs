@@ -68,6 +68,7 @@ public sealed class Rendered
         ServiceMonitor c => c.Metadata.Name,
         PodMonitor c => c.Metadata.Name,
         PrometheusRule c => c.Metadata.Name,
+        AlertmanagerConfig c => c.Metadata.Name,
         ExternalSecret c => c.Metadata.Name,
         _ => throw new InvalidOperationException($"no name for {o.GetType().Name}"),
     };
