@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,10 @@ public static class ProblemResponses
         return builder;
     }
 
-    /// <summary>The API speaks camelCase JSON, so the errors map names fields as the client sent them ("pageSize").</summary>
+    /// <summary>
+    /// The API speaks camelCase JSON, so the errors map names fields as the client sent them ("pageSize"), and so do
+    /// the messages ("The field pageSize must be between 1 and 100.", not the C# property's "PageSize").
+    /// </summary>
     private static void CamelCaseErrorKeys(IDictionary<string, string[]> errors)
     {
         foreach (var key in errors.Keys.ToList())
@@ -34,7 +38,9 @@ public static class ProblemResponses
             var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
             if (camel != key)
             {
-                errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. errors[key]] : errors[key];
+                var (from, to) = (key.Split('.')[^1], camel.Split('.')[^1]);
+                string[] messages = [.. errors[key].Select(message => Regex.Replace(message, $@"\b{Regex.Escape(from)}\b", to, RegexOptions.None, TimeSpan.FromSeconds(1)))];
+                errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. messages] : messages;
                 errors.Remove(key);
             }
         }

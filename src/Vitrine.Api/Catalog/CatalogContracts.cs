@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Vitrine.Data.Model;
+using Vitrine.ServiceDefaults;
 
 namespace Vitrine.Api.Catalog;
 
@@ -57,7 +58,7 @@ public sealed record ProductQuery(
     [property: Range(0, long.MaxValue)] long? MinPriceCents = null,
     [property: Range(0, long.MaxValue)] long? MaxPriceCents = null,
     [property: Description("relevance (default when q is given), newest (default otherwise), price_asc or price_desc.")]
-    [property: AllowedValues(null, "relevance", "newest", "price_asc", "price_desc")]
+    [property: OneOf(null, "relevance", "newest", "price_asc", "price_desc")]
     string? Sort = null,
     [property: Range(1, 100_000)] int Page = 1,
     [property: Range(1, ProductQuery.MaxPageSize)] int PageSize = 20)

@@ -1,3 +1,7 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 using Vitrine.ServiceDefaults;
@@ -20,6 +24,33 @@ public static class ApiDocumentation
                     Version = "v1",
                     Description = "The storefront's HTTP API: catalog, accounts and orders. Errors are RFC 9457 problem+json.",
                 };
+                return Task.CompletedTask;
+            });
+            // Query parameters bound from a record ([AsParameters] ProductQuery) are named after its C# properties
+            // ("PageSize"); the contract, and what the API reads (case-insensitively), is camelCase ("pageSize").
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+                {
+                    if (parameter.In == ParameterLocation.Query && !string.IsNullOrEmpty(parameter.Name))
+                    {
+                        parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name);
+                    }
+                }
+
+                return Task.CompletedTask;
+            });
+            // The framework does not turn AllowedValues into an enum: a field with [OneOf] gets its values listed, so
+            // a generated client knows them (and they match the 400's message).
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                var oneOf = context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(OneOfAttribute), inherit: true).OfType<OneOfAttribute>().FirstOrDefault()
+                    ?? (context.ParameterDescription?.ParameterDescriptor as IParameterInfoParameterDescriptor)?.ParameterInfo.GetCustomAttribute<OneOfAttribute>();
+                if (oneOf is not null)
+                {
+                    schema.Enum = [.. oneOf.Listed.Select(value => (JsonNode)JsonValue.Create(value))];
+                }
+
                 return Task.CompletedTask;
             });
         });

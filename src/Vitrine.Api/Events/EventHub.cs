@@ -20,7 +20,7 @@ public sealed class EventHub([FromKeyedServices(RedisConnections.Cache)] IConnec
     {
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(OutboxRelay.Channel(caching.Value), (_, value) => Dispatch(value));
+            await SubscribeAsync();
         }
         catch (RedisException exception)
         {
@@ -34,7 +34,7 @@ public sealed class EventHub([FromKeyedServices(RedisConnections.Cache)] IConnec
                 {
                     try
                     {
-                        await redis.GetSubscriber().SubscribeAsync(OutboxRelay.Channel(caching.Value), (_, value) => Dispatch(value));
+                        await SubscribeAsync();
                     }
                     catch (Exception retry) when (retry is RedisException or TimeoutException)
                     {
@@ -44,6 +44,17 @@ public sealed class EventHub([FromKeyedServices(RedisConnections.Cache)] IConnec
                 }
             };
         }
+    }
+
+    /// <summary>
+    /// Through a message queue, not a handler: StackExchange.Redis may run a channel's handlers concurrently, which
+    /// delivered an order's status change before its placement (seen under load); the queue hands them over in the
+    /// order the relay published them.
+    /// </summary>
+    private async Task SubscribeAsync()
+    {
+        var queue = await redis.GetSubscriber().SubscribeAsync(OutboxRelay.Channel(caching.Value));
+        queue.OnMessage(message => Dispatch(message.Message));
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Vitrine.Data.Model;
+using Vitrine.ServiceDefaults;
 
 namespace Vitrine.Api.Orders;
 
@@ -30,4 +31,4 @@ public sealed record OrderResponse(long Id, string Status, long TotalCents, stri
 public sealed record OrderPage(IReadOnlyList<OrderResponse> Items, string? NextCursor);
 
 public sealed record ChangeStatusRequest(
-    [property: Required, AllowedValues(OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Cancelled)] string Status);
+    [property: Required, OneOf(OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Cancelled)] string Status);

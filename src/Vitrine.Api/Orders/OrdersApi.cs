@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Vitrine.Api.Accounts;
 using Vitrine.Api.Replication;
 using Vitrine.Data.Model;
+using Vitrine.ServiceDefaults;
 
 namespace Vitrine.Api.Orders;
 
@@ -151,7 +152,7 @@ public static class OrdersApi
 
     public static async Task<Results<Ok<OrderPage>, ValidationProblem>> AllOrders(
         ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken,
-        [AllowedValues(null, OrderStatus.Pending, OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Cancelled)] string? status = null,
+        [OneOf(null, OrderStatus.Pending, OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Cancelled)] string? status = null,
         [Range(1, long.MaxValue)] long? userId = null,
         [Range(1, 100)] int pageSize = 20,
         [StringLength(64)] string? cursor = null)

@@ -17,7 +17,10 @@ public sealed class WebFactory : WebApplicationFactory<web::Program>
     {
         this.api = api;
         this.apiUrl = apiUrl;
-        UseKestrel(0);
+        // A free loopback port chosen by Kestrel's own options: UseKestrel(0) rewrites the server's addresses after the
+        // host is built, which races the app's own start (seen under load: "Addresses cannot be modified after the
+        // server has started").
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
     public Dictionary<string, string?> Settings { get; } = [];
