@@ -1,3 +1,4 @@
+using Vitrine.Api;
 using Vitrine.Api.Accounts;
 using Vitrine.Api.Caching;
 using Vitrine.Api.Catalog;
@@ -30,6 +31,7 @@ builder.AddEvents();
 builder.AddApiDocumentation();
 builder.Services.AddValidation();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<Warmup>();
 
 if (builder.BuildValidated() is not { } app)
 {

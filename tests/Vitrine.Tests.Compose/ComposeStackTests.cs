@@ -128,13 +128,17 @@ public sealed class ComposeStackTests(ComposeFixture stack, ITestOutputHelper ou
         (exit, said) = await stack.DockerAsync("exec", alertmanager, "amtool", "--alertmanager.url=http://127.0.0.1:9093", "alert", "add",
             "ComposeDeliveryCheck", "severity=page", "job=compose-test", "--annotation=summary=The Compose suite checks delivery");
         exit.ShouldBe(0, said);
-        var metrics = "";
+        // Other alerts may be firing and delivered too, so the proof is the Web's store (the durable Redis) holding this one.
+        var redis = (await stack.ContainersAsync("redis-durable")).Single();
+        var stored = "";
         await WaitUntilAsync(async () =>
         {
-            (_, metrics) = await stack.DockerAsync("exec", alertmanager, "bash", "-c",
-                "exec 3<>/dev/tcp/127.0.0.1/9093 && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && grep '^alertmanager_notifications_' <&3");
-            return metrics.Contains("alertmanager_notifications_total{integration=\"webhook\"} 1", StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(90), () => metrics);
+            (_, stored) = await stack.DockerAsync("exec", redis, "bash", "-c",
+                "redis-cli --no-auth-warning -a \"$(awk '/^requirepass/ {print $2}' /run/secrets/redis-durable.conf)\" HGETALL vitrine:web:ops:alerts");
+            return stored.Contains("ComposeDeliveryCheck", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(90), () => stored);
+        var (_, metrics) = await stack.DockerAsync("exec", alertmanager, "bash", "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/9093 && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && grep '^alertmanager_notifications_' <&3");
         metrics.ShouldContain("alertmanager_notifications_failed_total{integration=\"webhook\"} 0");
     }
 
