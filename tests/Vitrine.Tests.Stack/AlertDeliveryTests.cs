@@ -88,12 +88,12 @@ public sealed partial class AlertDeliveryTests(BalancedTopology stack)
 
     private async Task<PublicHttpClient> SignInAsAdminAsync()
     {
-        var admin = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(stack.Cli.StateDirectory, "secrets", "admin.json"))).RootElement;
+        var (email, password) = await StackApi.AdminAsync(stack.Cli);
         var browser = stack.PublicClient(cookies: new CookieContainer());
         var form = await browser.GetStringAsync(new Uri("/login", UriKind.Relative));
         var fields = HiddenField().Matches(form).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
-        fields["Input.Email"] = admin.GetProperty("email").GetString()!;
-        fields["Input.Password"] = admin.GetProperty("password").GetString()!;
+        fields["Input.Email"] = email;
+        fields["Input.Password"] = password;
         using var signIn = await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(fields));
         signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect, await signIn.Content.ReadAsStringAsync());
         return browser;

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Microsoft.Playwright;
 using Npgsql;
 
 namespace Vitrine.Tests.Stack;
@@ -13,6 +14,9 @@ namespace Vitrine.Tests.Stack;
 public sealed class BalancedTopology : IAsyncLifetime
 {
     public const string Collection = "balanced stack";
+
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     public VitrineCli Cli { get; } = new();
 
@@ -39,6 +43,24 @@ public sealed class BalancedTopology : IAsyncLifetime
             var text = await File.ReadAllTextAsync(log);
             return upstreams.All(upstream => text.Contains(upstream, StringComparison.Ordinal));
         });
+    }
+
+    /// <summary>Debian's Chromium on a fresh profile, pointed at the public load balancer.</summary>
+    public async Task<IBrowserContext> LaunchBrowserAsync(IPlaywright playwright, bool javaScript = true)
+    {
+        var profile = Directory.CreateTempSubdirectory("vitrine-stack-chromium-").FullName;
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+            JavaScriptEnabled = javaScript,
+            BaseURL = Site,
+            IgnoreHTTPSErrors = true, // the stack's self-signed certificate
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return context;
     }
 
     /// <summary>A client of the public load balancer: HTTP/2 over TLS, trusting exactly the stack's self-signed certificate.</summary>

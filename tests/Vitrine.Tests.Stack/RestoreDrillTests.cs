@@ -34,15 +34,14 @@ public sealed class RestoreDrillTests : IAsyncLifetime
         var status = await cli.StatusAsync();
         var primary = VitrineCli.ToNpgsql(status.Single(c => c.Kind == "postgres").Url);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cli.Port(StackPorts.Api)}") };
-        var admin = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(cli.StateDirectory, "secrets", "admin.json"))).RootElement;
-        var adminToken = await LoginAsync(http, admin.GetProperty("email").GetString()!, admin.GetProperty("password").GetString()!);
+        var adminToken = await StackApi.AdminTokenAsync(http, cli);
         var category = await ScalarAsync<string>(primary, "SELECT slug FROM categories ORDER BY id LIMIT 1");
-        var sold = await CreateProductAsync(http, adminToken, "Drill kettle", stock: 50, category);
-        var doomed = await CreateProductAsync(http, adminToken, "Drill teapot", stock: 5, category);
+        var sold = await StackApi.CreateProductAsync(http, adminToken, "Drill kettle", stock: 50, category, "For the restore drill.");
+        var doomed = await StackApi.CreateProductAsync(http, adminToken, "Drill teapot", stock: 5, category, "For the restore drill.");
 
         var email = $"drill-{Guid.NewGuid():N}@example.com";
         (await http.PostAsJsonAsync(new Uri("/api/v1/auth/register", UriKind.Relative), new { email, password = Password, name = "Drill" })).StatusCode.ShouldBe(HttpStatusCode.Created);
-        var buyer = await LoginAsync(http, email, Password);
+        var buyer = await StackApi.LoginAsync(http, email, Password);
 
         var firstKey = Guid.NewGuid().ToString();
         var before = new List<long>
@@ -110,25 +109,6 @@ public sealed class RestoreDrillTests : IAsyncLifetime
         (exit, output) = await cli.RunAsync("restore", "--to", DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture));
         exit.ShouldBe(2, output);
         output.ShouldContain("in the future");
-    }
-
-    private static async Task<string> LoginAsync(HttpClient http, string email, string password)
-    {
-        using var login = await http.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative), new { email, password });
-        login.StatusCode.ShouldBe(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
-        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task<long> CreateProductAsync(HttpClient http, string token, string name, int stock, string category)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/products", UriKind.Relative))
-        {
-            Content = JsonContent.Create(new { name, description = "For the restore drill.", priceCents = 1_000, currency = "USD", stock, category }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var created = await http.SendAsync(request);
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 
     private static async Task<(long Id, bool Replayed)> PlaceAsync(HttpClient http, string token, long product, int quantity, string key)

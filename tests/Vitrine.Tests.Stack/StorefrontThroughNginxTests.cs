@@ -12,16 +12,13 @@ namespace Vitrine.Tests.Stack;
 [Collection(BalancedTopology.Collection)]
 public sealed partial class StorefrontThroughNginxTests(BalancedTopology stack)
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_shopper_registers_searches_buys_and_finds_the_order_through_the_load_balancer(bool javaScript)
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright, javaScript);
+        await using var browser = await stack.LaunchBrowserAsync(playwright, javaScript);
         var page = browser.Pages[0];
         var email = $"nginx-{Guid.NewGuid():N}@example.com";
 
@@ -57,23 +54,6 @@ public sealed partial class StorefrontThroughNginxTests(BalancedTopology stack)
         // The journey made a cart, a checkout and an order: every panel of the business dashboard has data now.
         var business = Path.Combine(stack.Cli.RepositoryRoot, "deploy", "grafana", "dashboards", LoadBalancerTests.BusinessDashboard);
         (await LoadBalancerTests.EveryPanelReturnsDataAsync(stack, [business])).ShouldBeGreaterThanOrEqualTo(8);
-    }
-
-    private async Task<IBrowserContext> LaunchAsync(IPlaywright playwright, bool javaScript)
-    {
-        var profile = Directory.CreateTempSubdirectory("vitrine-stack-chromium-").FullName;
-        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-            JavaScriptEnabled = javaScript,
-            BaseURL = stack.Site,
-            IgnoreHTTPSErrors = true, // the stack's self-signed certificate
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
-        context.SetDefaultTimeout(30_000);
-        return context;
     }
 
     [GeneratedRegex(@"Order #\d+ is placed")]

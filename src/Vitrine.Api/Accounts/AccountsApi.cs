@@ -17,6 +17,8 @@ public static class AccountsApi
         auth.MapPost("/register", Register)
             .WithName("Register")
             .WithSummary("Create a customer account")
+            .WithDescription("Password at least 8 characters (bcrypt-hashed); an e-mail already registered gets 409. Registrations are "
+                + "limited per client IP and hour (429). Answers 201 with the new user; sign in with POST /auth/login.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -39,6 +41,7 @@ public static class AccountsApi
         auth.MapPost("/logout", Logout)
             .WithName("Logout")
             .WithSummary("Revoke a refresh token (and the session it belongs to)")
+            .WithDescription("Answers 204. The access token stays valid until it expires (15 minutes); the refresh token never works again.")
             .RequireAuthorization(Policies.Customer)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -47,6 +50,7 @@ public static class AccountsApi
             .WithTags("Accounts")
             .WithName("GetMe")
             .WithSummary("The signed-in user's profile")
+            .WithDescription("The caller's id, e-mail, name, role and creation time, read from the database: a removed account gets 401.")
             .RequireAuthorization(Policies.Customer)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 

@@ -21,7 +21,8 @@ public static class CatalogApi
 
         catalog.MapGet("/categories", ListCategories)
             .WithName("ListCategories")
-            .WithSummary("List every category");
+            .WithSummary("List every category")
+            .WithDescription("Every category with its id, name and slug, in name order; cached, so a change shows within the cache's window.");
 
         catalog.MapGet("/products", ListProducts)
             .WithName("ListProducts")
@@ -44,6 +45,7 @@ public static class CatalogApi
         admin.MapPost("", CreateProduct)
             .WithName("CreateProduct")
             .WithSummary("Create a product (admin)")
+            .WithDescription("Answers 201 with the product and its Location; the catalog's caches on every replica forget the lists it joins.")
             .ProducesValidationProblem();
 
         admin.MapPut("/{id}", ReplaceProduct)

@@ -23,6 +23,10 @@ public static class LiveApi
             .WithTags("Orders")
             .WithName("MyOrderEvents")
             .WithSummary("Live status of the caller's orders (text/event-stream; events order.placed and order.status-changed)")
+            .WithDescription("A server-sent event stream that stays open: `ready` at once, then `order.placed` and `order.status-changed` "
+                + "(the order's id, status, total and time; the event's id) for the caller's own orders, and `heartbeat` every 15 s so "
+                + "proxies keep it open. Missed events are not replayed: after a reconnect, read the order list again.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .RequireAuthorization(Policies.Customer)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -30,6 +34,9 @@ public static class LiveApi
             .WithTags("Orders (admin)")
             .WithName("LiveOrderCounter")
             .WithSummary("Live count of today's orders (text/event-stream; event counter)")
+            .WithDescription("A server-sent event stream that stays open: a `counter` event with today's (UTC) order count at once and "
+                + "after every order placed through any replica, and `heartbeat` every 15 s so proxies keep it open.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .RequireAuthorization(Policies.Admin)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);

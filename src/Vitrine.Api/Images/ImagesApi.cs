@@ -32,6 +32,8 @@ public static partial class ImagesApi
             .WithTags("Catalog")
             .WithName("UploadProductImage")
             .WithSummary("Upload a product's image (admin; multipart field \"file\"; JPEG, PNG, WebP or AVIF, at most 5 MB)")
+            .WithDescription("The file is decoded and re-encoded (never served as sent): its type is read from its bytes, not its name, "
+                + "and dimensions are bounded before it is decoded. The answer carries the product with its new fingerprinted image URL.")
             .RequireAuthorization(Policies.Admin)
             .DisableAntiforgery() // bearer-token API: no cookies, so no cross-site request to forge
                                   // This endpoint's body limit is the configured upload size (plus multipart framing), not the API's 1 MiB.

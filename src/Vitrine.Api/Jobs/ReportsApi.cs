@@ -23,11 +23,13 @@ public static class ReportsApi
         reports.MapPost("/sales", RequestSalesReport)
             .WithName("RequestSalesReport")
             .WithSummary("Build a sales CSV (per day and currency) in the background; poll its location")
+            .WithDescription("Answers 202 with the report's id and a Location to poll; the range (from, to) runs forward and spans at most three years.")
             .ProducesValidationProblem();
 
         reports.MapGet("/{id:guid}", GetReport)
             .WithName("GetReport")
             .WithSummary("The report as text/csv when ready (202 while it is being built, 503 while its build is failing)")
+            .WithDescription("Poll until 200. A report is kept for a day after it is built; an unknown or expired id → 404.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
 

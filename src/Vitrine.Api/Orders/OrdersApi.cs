@@ -40,11 +40,13 @@ public static class OrdersApi
         orders.MapGet("/orders/{id}", GetOrder)
             .WithName("GetOrder")
             .WithSummary("One order (its owner or an admin; 404 for anyone else)")
+            .WithDescription("The order with its items, total and status; read from the replica only once it holds the caller's own writes, so a just-placed order is found.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         orders.MapPost("/orders/{id}/cancel", CancelOrder)
             .WithName("CancelOrder")
             .WithSummary("Cancel a pending or paid order and put its items back in stock")
+            .WithDescription("While it is pending or paid; once shipped, delivered or cancelled → 409. The stock returns in the same transaction, and the live stream gets order.status-changed.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -55,11 +57,13 @@ public static class OrdersApi
         admin.MapGet("", AllOrders)
             .WithName("ListAllOrders")
             .WithSummary("Every order, newest first, filterable by status and user")
+            .WithDescription("Keyset paging like the caller's own list (cursor, nextCursor); status is one of the order statuses.")
             .ProducesValidationProblem();
 
         admin.MapPost("/{id}/status", ChangeStatus)
             .WithName("ChangeOrderStatus")
             .WithSummary("Move an order along pending → paid → shipped → delivered, or cancel it")
+            .WithDescription("A move that skips or goes back a step → 409; the owner's live stream gets order.status-changed.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

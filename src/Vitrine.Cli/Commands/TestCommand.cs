@@ -19,7 +19,7 @@ public static class TestCommand
     public static readonly Prerequisite Kubectl = new("kubectl (the deploy tests render deploy/k8s with kubectl kustomize)", "kubernetes-client", () => Prerequisites.OnPath("kubectl"));
 
     /// <summary>The npm packages of tests/tools whose absence means `npm ci` must run there.</summary>
-    private static readonly string[] TestToolPackages = ["s3rver", "axe-core"];
+    private static readonly string[] TestToolPackages = ["s3rver", "axe-core", "@redocly/cli", "@stoplight/spectral-cli"];
 
     public static Command Create()
     {
@@ -39,12 +39,14 @@ public static class TestCommand
         }
 
         // Test peers that Debian does not package (s3rver, an S3-compatible server; axe-core, the browser tests'
-        // accessibility engine), pinned by tests/tools/package-lock.json.
+        // accessibility engine; Redocly CLI and Spectral, the OpenAPI document's linters), pinned by
+        // tests/tools/package-lock.json. No install scripts: none is needed, and the one there (@scarf/scarf, under
+        // Redocly) only reports the download.
         var tools = Path.Combine(layout.RepositoryRoot, "tests", "tools");
         if (TestToolPackages.Any(package => !Directory.Exists(Path.Combine(tools, "node_modules", package))))
         {
             AnsiConsole.MarkupLine("[bold]Installing test tools[/] (npm ci in tests/tools)…");
-            var npm = await Shell.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tools, cancellationToken: cancellationToken);
+            var npm = await Shell.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], tools, cancellationToken: cancellationToken);
             if (!npm.Succeeded)
             {
                 Console.WriteLine(npm.Output);
