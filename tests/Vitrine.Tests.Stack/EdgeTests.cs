@@ -114,7 +114,8 @@ public sealed class EdgeTests(BalancedTopology stack)
         var token = await AdminTokenAsync(http);
         var category = (await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/categories", UriKind.Relative))).EnumerateArray().First().GetProperty("slug").GetString()!;
         var product = await StackApi.CreateProductAsync(http, token, $"Bomb target {Guid.NewGuid():N}"[..24], stock: 1, category);
-        var apis = stack.Components.Where(c => c.Kind == "api").Select(c => c.Pid).ToList();
+        // Asked now: another test of the collection restarts a replica, which then runs under a new pid.
+        var apis = (await stack.Cli.StatusAsync()).Where(c => c.Kind == "api").Select(c => c.Pid).ToList();
         var peaks = apis.ToDictionary(pid => pid, PeakResidentBytes);
 
         var cases = new Dictionary<string, (byte[] File, string Type, string Says)>

@@ -22,6 +22,9 @@ public sealed class ImageOptions
     /// <summary>An S3-compatible store for originals instead of <see cref="Directory"/>, when its bucket is set.</summary>
     public S3StoreOptions S3 { get; set; } = new();
 
+    /// <summary>Paint a picture for every demo product without an image when a replica starts (<see cref="DemoPictures"/>).</summary>
+    public bool DemoPictures { get; set; } = true;
+
     /// <summary>Largest width or height of an accepted original (a decompression bomb guard).</summary>
     [Range(16, 20_000)]
     public int MaxDimension { get; set; } = 6000;

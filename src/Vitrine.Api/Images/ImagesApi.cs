@@ -8,6 +8,7 @@ using Vitrine.Api.Caching;
 using Vitrine.Api.Catalog;
 using Vitrine.Api.Events;
 using Vitrine.Data;
+using Vitrine.Data.Model;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Vitrine.Api.Images;
@@ -23,6 +24,8 @@ public static partial class ImagesApi
             ? ActivatorUtilities.CreateInstance<LocalDirectoryBlobStore>(sp)
             : ActivatorUtilities.CreateInstance<S3BlobStore>(sp));
         builder.Services.AddScoped<ProductImages>();
+        builder.Services.AddScoped<DemoPictures>();
+        builder.Services.AddHostedService<DemoPicturesOnStart>();
         return builder;
     }
 
@@ -86,13 +89,19 @@ public static partial class ImagesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [rejected.Reason] });
         }
 
+        await AttachAsync(product, ((ProductImages.Stored)result).Key, db, cache, clock, cancellationToken);
+        return TypedResults.Ok(ProductResponse.From(product, product.Category!.Slug));
+    }
+
+    /// <summary>Gives the product its stored image: saved with a change event, and every replica's caches forget it.</summary>
+    public static async Task AttachAsync(Product product, string key, VitrineDbContext db, IFusionCache cache, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
-        product.ImageKey = ((ProductImages.Stored)result).Key;
+        product.ImageKey = key;
         product.UpdatedAt = now;
         Outbox.Add(db, EventTypes.ProductChanged, new ProductEvent(product.Id, now), now);
         await db.SaveChangesAsync(cancellationToken);
         await cache.ForgetProductAsync(product.Id, cancellationToken);
-        return TypedResults.Ok(ProductResponse.From(product, product.Category!.Slug));
     }
 
     public static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem>> Serve(

@@ -46,6 +46,26 @@ public static class DemoCatalog
         "finished by hand",
     ];
 
+    /// <summary>One demo product as the catalog makes it: its words (for its picture) and its place in the catalog.</summary>
+    public sealed record DemoProduct(string CategorySlug, int CategoryIndex, int Index, string Adjective, string Material, string Noun)
+    {
+        public string Name
+        {
+            get
+            {
+                var name = $"{Adjective} {Material} {Noun}";
+                return char.ToUpperInvariant(name[0]) + name[1..];
+            }
+        }
+    }
+
+    /// <summary>Every demo product, in the order the catalog adds them (the names are unique).</summary>
+    public static IReadOnlyList<DemoProduct> Products { get; } =
+    [
+        .. Categories.SelectMany((category, c) => Enumerable.Range(0, ProductsPerCategory).Select(i => new DemoProduct(
+            category.Slug, c, i, Adjectives[(i * 7 + c) % Adjectives.Length], Materials[(i * 5 + c * 3) % Materials.Length], category.Nouns[i % category.Nouns.Length]))),
+    ];
+
     /// <summary>Loads the catalog unless one is already there; returns the number of products added.</summary>
     public static async Task<int> LoadAsync(VitrineDbContext db, TimeProvider clock, CancellationToken cancellationToken = default)
     {
@@ -55,34 +75,25 @@ public static class DemoCatalog
         }
 
         var now = clock.GetUtcNow();
-        var added = 0;
-        for (var c = 0; c < Categories.Length; c++)
+        var categories = Categories.Select(c => new Category { Slug = c.Slug, Name = c.Name }).ToList();
+        db.Categories.AddRange(categories);
+        foreach (var product in Products)
         {
-            var (slug, name, nouns) = Categories[c];
-            var category = new Category { Slug = slug, Name = name };
-            db.Categories.Add(category);
-            for (var i = 0; i < ProductsPerCategory; i++)
+            var (c, i) = (product.CategoryIndex, product.Index);
+            db.Products.Add(new Product
             {
-                var adjective = Adjectives[(i * 7 + c) % Adjectives.Length];
-                var material = Materials[(i * 5 + c * 3) % Materials.Length];
-                var noun = nouns[i % nouns.Length];
-                var productName = $"{adjective} {material} {noun}";
-                db.Products.Add(new Product
-                {
-                    Name = char.ToUpperInvariant(productName[0]) + productName[1..],
-                    Description = $"A {adjective.ToLowerInvariant()} {noun} in {material}, {Phrases[(i + c) % Phrases.Length]}.",
-                    PriceCents = 499 + ((i * 1_237 + c * 311) % 19_500),
-                    Currency = "USD",
-                    Stock = 5 + ((i * 13 + c) % 120),
-                    Category = category,
-                    CreatedAt = now.AddMinutes(-(c * ProductsPerCategory + i)),
-                    UpdatedAt = now,
-                });
-                added++;
-            }
+                Name = product.Name,
+                Description = $"A {product.Adjective.ToLowerInvariant()} {product.Noun} in {product.Material}, {Phrases[(i + c) % Phrases.Length]}.",
+                PriceCents = 499 + ((i * 1_237 + c * 311) % 19_500),
+                Currency = "USD",
+                Stock = 5 + ((i * 13 + c) % 120),
+                Category = categories[c],
+                CreatedAt = now.AddMinutes(-(c * ProductsPerCategory + i)),
+                UpdatedAt = now,
+            });
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return added;
+        return Products.Count;
     }
 }

@@ -50,6 +50,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Images:Directory"] = Path.Combine(Path.GetTempPath(), "vitrine-tests-images", Guid.NewGuid().ToString("N"), "originals"),
         ["Images:CacheDirectory"] = Path.Combine(Path.GetTempPath(), "vitrine-tests-images", Guid.NewGuid().ToString("N"), "variants"),
         ["Serilog:MinimumLevel:Default"] = "Warning",
+        // The demo pictures' job would repaint each test database's demo catalog; DemoPicturesTests runs it itself.
+        ["Images:DemoPictures"] = "false",
     };
 
     public virtual async Task InitializeAsync()
