@@ -9,7 +9,7 @@ namespace Vitrine.Cli.Commands;
 
 /// <summary>
 /// `vitrine bench web`: Lighthouse (npm lighthouse 12.8.2, pinned in bench/tools) with Debian's Chromium against the
-/// home page, a search results page and a product page through the load balancer; reports FCP, LCP, TTI, TBT, CLS,
+/// home page, a search results page, a product page and the cart through the load balancer; reports FCP, LCP, TTI, TBT, CLS,
 /// Speed Index and the JavaScript bytes transferred beside the seed's budgets, in bench/results/*-web.md.
 /// </summary>
 public static class WebBenchCommand
@@ -40,7 +40,7 @@ public static class WebBenchCommand
     {
         var url = new Option<string>("--url") { Description = $"Base URL of the storefront (default {DefaultUrl}, the load balancer; self-signed TLS is accepted)", DefaultValueFactory = _ => DefaultUrl };
         var mobile = new Option<bool>("--mobile") { Description = "Lighthouse's mobile preset (slow 4G, 4× CPU throttling) instead of desktop" };
-        var command = new Command("web", "Lighthouse against home, search results and a product page: FCP, LCP, TTI, TBT, CLS, Speed Index, JS bytes vs the seed's budgets") { url, mobile };
+        var command = new Command("web", "Lighthouse against home, search results, a product page and the cart: FCP, LCP, TTI, TBT, CLS, Speed Index, JS bytes vs the seed's budgets") { url, mobile };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(url)!, parse.GetValue(mobile), cancellationToken));
         return command;
     }
@@ -85,6 +85,7 @@ public static class WebBenchCommand
             ("home", root),
             ("search results", new Uri(root, "products?q=lamp")),
             ("product", new Uri(root, $"products/{productId}")),
+            ("cart", new Uri(root, "cart")),
         ];
         var results = new List<PageResult>();
         foreach (var (name, url) in pages)
