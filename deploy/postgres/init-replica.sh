@@ -19,14 +19,27 @@ else
   run_as=""
 fi
 
-# A slot left behind by a replica that was deleted would make -C fail; it would also pin WAL forever.
-# shellcheck disable=SC2086
-$run_as psql -h "$host" -p "$port" -d postgres -v ON_ERROR_STOP=1 -qAt \
-  -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
-
 partial="$data_dir.partial"
-rm -rf "$partial"
-# shellcheck disable=SC2086
-$run_as pg_basebackup -h "$host" -p "$port" -D "$partial" -R -C -S "$slot" -X stream --checkpoint=fast --no-password
+# Three tries: a primary that has only just started accepting connections (or is busy with its first backup) can
+# fail one attempt; each try starts from nothing.
+attempt=1
+while :; do
+  # A slot left behind by a replica that was deleted (or by a failed try) would make -C fail; it would also pin WAL
+  # forever.
+  rm -rf "$partial"
+  # shellcheck disable=SC2086
+  if $run_as psql -h "$host" -p "$port" -d postgres -v ON_ERROR_STOP=1 -qAt \
+       -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null &&
+     $run_as pg_basebackup -h "$host" -p "$port" -D "$partial" -R -C -S "$slot" -X stream --checkpoint=fast --no-password; then
+    break
+  fi
+  if [ "$attempt" -ge 3 ]; then
+    echo "replica initialisation failed $attempt times" >&2
+    exit 1
+  fi
+  echo "replica initialisation failed (try $attempt of 3); trying again in 2 s" >&2
+  attempt=$((attempt + 1))
+  sleep 2
+done
 mv "$partial" "$data_dir"
 echo "replica initialised in $data_dir (slot $slot)"
