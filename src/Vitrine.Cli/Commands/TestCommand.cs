@@ -18,6 +18,9 @@ public static class TestCommand
     /// <summary>The deploy tests render deploy/k8s with `kubectl kustomize` (Debian's kubernetes-client, kubectl 1.20).</summary>
     public static readonly Prerequisite Kubectl = new("kubectl (the deploy tests render deploy/k8s with kubectl kustomize)", "kubernetes-client", () => Prerequisites.OnPath("kubectl"));
 
+    /// <summary>The stack's edge tests offer nginx each TLS version with `openssl s_client`.</summary>
+    public static readonly Prerequisite OpenSsl = new("openssl (the edge tests try each TLS version with s_client)", "openssl", () => Prerequisites.OnPath("openssl"));
+
     /// <summary>The npm packages of tests/tools whose absence means `npm ci` must run there.</summary>
     private static readonly string[] TestToolPackages = ["s3rver", "axe-core", "@redocly/cli", "@stoplight/spectral-cli"];
 
@@ -32,7 +35,7 @@ public static class TestCommand
     private static async Task<int> RunAsync(string? filter, CancellationToken cancellationToken)
     {
         var layout = StackLayout.Discover();
-        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium, Kubectl, .. Containers.DockerEngine.Requirements], cancellationToken))
+        if (!await Prerequisites.EnsureAsync([.. Prerequisites.Stack, Prerequisites.Node, Prerequisites.Npm, Prerequisites.Python, Chromium, Kubectl, OpenSsl, .. Containers.DockerEngine.Requirements], cancellationToken))
         {
             Console.WriteLine("0 passed, 1 failed");
             return 1;
