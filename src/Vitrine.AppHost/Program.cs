@@ -99,7 +99,7 @@ IResourceBuilder<ExecutableResource> Replica(string name, string published, stri
     .WithEnvironment("OTEL_SERVICE_NAME", name)
     .WithOtlpExporter()
     // WithOtlpExporter asks every replica for always_on: sampling is left to the replicas' documented default instead
-    // (ServiceDefaults' Telemetry: parent-based, 1 root in 10), unless whoever starts the stack sets
+    // (ServiceDefaults' Telemetry: parent-based, 1 root in 100), unless whoever starts the stack sets
     // OTEL_TRACES_SAMPLER (and OTEL_TRACES_SAMPLER_ARG) themselves, e.g. always_on to follow every request.
     .WithEnvironment(context =>
     {
@@ -114,6 +114,12 @@ IResourceBuilder<ExecutableResource> Replica(string name, string published, stri
 
         PassThrough("OTEL_TRACES_SAMPLER");
         PassThrough("OTEL_TRACES_SAMPLER_ARG");
+        // Aspire's development values export metrics every second and spans and logs every second: the SDK's span
+        // batch delay (5 s) is kept, and metrics go every 10 s (Prometheus scrapes every 15 s), unless chosen.
+        PassThrough("OTEL_BSP_SCHEDULE_DELAY");
+        PassThrough("OTEL_BLRP_SCHEDULE_DELAY");
+        PassThrough("OTEL_METRIC_EXPORT_INTERVAL");
+        context.EnvironmentVariables.TryAdd("OTEL_METRIC_EXPORT_INTERVAL", "10000");
         foreach (var (key, value) in environment)
         {
             context.EnvironmentVariables[key] = value;

@@ -36,6 +36,7 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddDbContextPool<VitrineDbContext>((sp, options) =>
             VitrineDataSource.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<ReadReplicaDatabase>();
+        builder.Services.AddSingleton<PrimaryReads>();
 
         return builder;
     }
@@ -50,7 +51,13 @@ public static class VitrineDataSource
     /// statements), which is why the primary's connection string carries <c>Max Auto Prepare=0</c>. The read replica
     /// is reached directly, and planning the order history over every monthly partition is most of its cost.
     /// </param>
-    public static NpgsqlDataSource Create(string connectionString, DatabaseOptions options, bool autoPrepare = false)
+    /// <param name="multiplex">
+    /// Npgsql multiplexing (unless the connection string says otherwise): concurrent commands share a few connections,
+    /// several written in one network write, so both sides pay fewer system calls and wake-ups per query (measured on
+    /// the order history from the replica: 2,650 → 4,350 req/s, bench/README.md). Only for a server reached directly:
+    /// a pipeline of separate implicit transactions is not something PgBouncer 1.18's transaction pooling tracks.
+    /// </param>
+    public static NpgsqlDataSource Create(string connectionString, DatabaseOptions options, bool autoPrepare = false, bool multiplex = false)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         var given = new DbConnectionStringKeys(connectionString);
@@ -70,6 +77,11 @@ public static class VitrineDataSource
         if (autoPrepare && !given.Has("Max Auto Prepare", "MaxAutoPrepare"))
         {
             csb.MaxAutoPrepare = 32;
+        }
+
+        if (multiplex && !given.Has("Multiplexing"))
+        {
+            csb.Multiplexing = true;
         }
 
         var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);

@@ -46,12 +46,19 @@ public sealed class ConnectionStringOptions : IValidatableObject
     /// </summary>
     public string? PostgresRead { get; set; }
 
+    /// <summary>
+    /// The primary, directly (not through PgBouncer), for the read-only statements that must see the latest commit and
+    /// run most often: a catalog cache entry filled on a miss. Multiplexed and prepared (what PgBouncer 1.18's
+    /// transaction pooling cannot offer), on a small pool. Optional: without it those reads use <see cref="Postgres"/>.
+    /// </summary>
+    public string? PostgresDirect { get; set; }
+
     /// <summary>Falls back to <see cref="Redis"/> when not set, for a single-Redis development setup.</summary>
     public string? RedisDurable { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, value) in new[] { (nameof(Postgres), Postgres), (nameof(PostgresRead), PostgresRead) })
+        foreach (var (name, value) in new[] { (nameof(Postgres), Postgres), (nameof(PostgresRead), PostgresRead), (nameof(PostgresDirect), PostgresDirect) })
         {
             if (!string.IsNullOrWhiteSpace(value) && !IsNpgsqlConnectionString(value))
             {

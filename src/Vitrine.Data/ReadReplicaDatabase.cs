@@ -7,8 +7,9 @@ namespace Vitrine.Data;
 
 /// <summary>
 /// The streaming read replica (<c>ConnectionStrings:PostgresRead</c>), when one is configured: its own data source with
-/// the primary's pool settings and its own pool of read-only <see cref="VitrineDbContext"/>s (no change tracking, no
-/// retries: a failed replica read falls back to the primary). Which reads may use it is the API's decision.
+/// the primary's pool settings, multiplexed and prepared, and its own pool of read-only <see cref="VitrineDbContext"/>s
+/// (no change tracking, no retries: a failed replica read falls back to the primary). Which reads may use it is the
+/// API's decision.
 /// </summary>
 public sealed class ReadReplicaDatabase : IAsyncDisposable
 {
@@ -22,7 +23,7 @@ public sealed class ReadReplicaDatabase : IAsyncDisposable
             return;
         }
 
-        dataSource = VitrineDataSource.Create(connectionStrings.Value.PostgresRead, database.Value, autoPrepare: true);
+        dataSource = VitrineDataSource.Create(connectionStrings.Value.PostgresRead, database.Value, autoPrepare: true, multiplex: true);
         var options = new DbContextOptionsBuilder<VitrineDbContext>();
         VitrineDataSource.Configure(options, dataSource, retryOnFailure: false);
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);

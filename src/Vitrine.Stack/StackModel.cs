@@ -140,6 +140,16 @@ public sealed class StackModel
         return builder;
     }
 
+    /// <summary>
+    /// The primary for an API replica's direct, multiplexed reads (<c>ConnectionStrings:PostgresDirect</c>): a pool of
+    /// at most 10 connections, which multiplexing keeps busy (3 replicas add 30 connections at most beside PgBouncer's).
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder DirectReads(NpgsqlConnectionStringBuilder builder)
+    {
+        builder.MaxPoolSize = 10;
+        return builder;
+    }
+
     /// <summary>A URI psql accepts (CONTRACT §1), for the server on this port.</summary>
     public string PostgresUri(int port, string database = Database) => new UriBuilder("postgresql", Loopback, port, "/" + database)
     {
@@ -286,6 +296,7 @@ public sealed class StackModel
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["ConnectionStrings__Postgres"] = PgBouncer().ConnectionString,
         ["ConnectionStrings__PostgresRead"] = Replica().ConnectionString,
+        ["ConnectionStrings__PostgresDirect"] = DirectReads(Primary()).ConnectionString,
         ["ConnectionStrings__Redis"] = RedisCache().ToString(),
         ["ConnectionStrings__RedisDurable"] = RedisDurable().ToString(),
         [StackVariable] = Layout.StateDirectory,

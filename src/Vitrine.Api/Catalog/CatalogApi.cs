@@ -176,14 +176,14 @@ public static class CatalogApi
         """;
 
     public static async Task<Results<JsonBytes<ProductResponse>, StatusCodeHttpResult, NotFound>> GetProduct(
-        long id, HttpContext http, NpgsqlDataSource dataSource, IFusionCache cache, ResponseJson json, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
+        long id, HttpContext http, PrimaryReads primary, IFusionCache cache, ResponseJson json, IOptions<CachingOptions> caching, CancellationToken cancellationToken)
     {
         // "Not found" is cached too (briefly), so random ids cannot walk past the cache to the database.
         var cached = await cache.GetOrSetAsync<CachedProduct?>(
             CatalogCache.ProductKey(id),
             async (context, ct) =>
             {
-                var product = await ReadProductAsync(dataSource, id, json, ct);
+                var product = await ReadProductAsync(primary.DataSource, id, json, ct);
                 if (product is null)
                 {
                     context.Options.Duration = TimeSpan.FromMinutes(1);

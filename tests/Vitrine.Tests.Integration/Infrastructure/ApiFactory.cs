@@ -8,7 +8,8 @@ namespace Vitrine.Tests.Integration.Infrastructure;
 /// The API on a real Kestrel server (WebApplicationFactory.UseKestrel) against the run's real PostgreSQL and Redis,
 /// with a database of its own cloned from the migrated template. Use as a class fixture: one database per test class.
 /// Like production, the API reaches the primary through PgBouncer (transaction pooling) and reads from the streaming
-/// replica (ConnectionStrings:PostgresRead); <see cref="ConnectionString"/> is the primary itself, for the tests.
+/// replica (ConnectionStrings:PostgresRead) and fills catalog cache misses from the primary directly
+/// (ConnectionStrings:PostgresDirect); <see cref="ConnectionString"/> is the primary itself, for the tests too.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -79,6 +80,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var database = PgBouncerServer.DatabaseOf(ConnectionString);
         builder.UseSetting("ConnectionStrings:Postgres", Servers.PgBouncer.ConnectionString(database));
         builder.UseSetting("ConnectionStrings:PostgresRead", Servers.Replica.ConnectionString(database));
+        builder.UseSetting("ConnectionStrings:PostgresDirect", ConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", Servers.Cache.ConnectionString);
         builder.UseSetting("ConnectionStrings:RedisDurable", Servers.Durable.ConnectionString);
         builder.UseSetting("Jwt:SigningKey", SigningKey);

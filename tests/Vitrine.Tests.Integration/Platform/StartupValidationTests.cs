@@ -62,6 +62,7 @@ public sealed class StartupValidationTests
 
     [Theory]
     [InlineData("ConnectionStrings__PostgresRead", "Hots=127.0.0.1;Database=x", "ConnectionStrings:PostgresRead")]
+    [InlineData("ConnectionStrings__PostgresDirect", "Hots=127.0.0.1;Database=x", "ConnectionStrings:PostgresDirect")]
     [InlineData("Database__ReadYourWritesSeconds", "0", "ReadYourWritesSeconds")]
     public async Task A_bad_read_replica_setting_is_named(string key, string value, string named)
     {
