@@ -89,7 +89,8 @@ public sealed class OutboxRelay(
                 var order = JsonSerializer.Deserialize<OrderEvent>(message.Payload, JsonSerializerOptions.Web)!;
                 if (message.Type == EventTypes.OrderPlaced)
                 {
-                    jobs.Enqueue<OrderConfirmationJob>(job => job.SendAsync(order.OrderId, CancellationToken.None));
+                    // The placed event's time is the order's created_at: the job finds the order in its partition.
+                    jobs.Enqueue<OrderConfirmationJob>(job => job.SendAsync(order.OrderId, order.At, CancellationToken.None));
                 }
 
                 // Stock changed (placed, or restocked by a cancel): the products' cached entries go, on every replica.

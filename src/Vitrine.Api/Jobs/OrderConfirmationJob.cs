@@ -19,13 +19,42 @@ public sealed class OrderConfirmationJob(NpgsqlDataSource dataSource, IEmailSend
         ORDER BY i.id
         """;
 
-    public async Task SendAsync(long orderId, CancellationToken cancellationToken)
+    // The same with the order's time, the partition key: planned for its one monthly partition instead of all of them.
+    // Through PgBouncer nothing is prepared, and planning the id-only query over 28 partitions took 11.6 ms
+    // (EXPLAIN ANALYZE on the seeded database), more than everything else an order costs PostgreSQL.
+    private const string OrderInPartitionSql = """
+        SELECT o.created_at, o.currency, o.total_cents, u.name, u.email::text, i.name, i.quantity, i.unit_price_cents
+        FROM orders o
+        JOIN users u ON u.id = o.user_id
+        LEFT JOIN order_items i ON i.order_id = o.id AND i.order_created_at = o.created_at
+        WHERE o.id = $1 AND o.created_at = $2
+        ORDER BY i.id
+        """;
+
+    /// <summary>Jobs queued before the order's time was passed along (kept so they still run after an upgrade).</summary>
+    public Task SendAsync(long orderId, CancellationToken cancellationToken) => SendAsync(orderId, null, cancellationToken);
+
+    /// <param name="placedAt">The order's created_at (its placed event's time), to find it in its partition.</param>
+    public async Task SendAsync(long orderId, DateTimeOffset? placedAt, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(OrderSql);
+        await using var command = dataSource.CreateCommand(placedAt is null ? OrderSql : OrderInPartitionSql);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = orderId });
+        if (placedAt is { } at)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
+            if (placedAt is not null)
+            {
+                // Not at that time: look the order up by its id alone rather than send nothing.
+                await reader.DisposeAsync();
+                await SendAsync(orderId, null, cancellationToken);
+                return;
+            }
+
             logger.LogWarning("Order {OrderId} to confirm does not exist; nothing sent", orderId);
             return;
         }
