@@ -36,5 +36,9 @@ public sealed class ReadReplicaDatabase : IAsyncDisposable
     public VitrineDbContext CreateContext() =>
         contexts?.CreateDbContext() ?? throw new InvalidOperationException("No read replica is configured (ConnectionStrings:PostgresRead).");
 
+    /// <summary>The replica's data source, for raw statements (no DbContext lease on the hot reads).</summary>
+    public NpgsqlDataSource DataSource =>
+        dataSource ?? throw new InvalidOperationException("No read replica is configured (ConnectionStrings:PostgresRead).");
+
     public ValueTask DisposeAsync() => dataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

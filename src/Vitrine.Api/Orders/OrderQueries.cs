@@ -10,7 +10,7 @@ namespace Vitrine.Api.Orders;
 /// <summary>
 /// Reading orders: keyset pages newest first over (created_at, id) — for one user through the seed's
 /// (user_id, created_at DESC) index — with their items in one more query: two queries a page, whatever its size.
-/// A user's own history (the hot read) is one SQL join instead (<see cref="MinePageAsync"/>).
+/// A user's own history (the hot read) is one SQL join on a data source instead, no DbContext (<see cref="MinePageAsync"/>).
 /// Reads for display go to the read replica when it has the reader's own writes (<see cref="ReplicaReads"/>); the
 /// read before a write (cancel, status change) always uses the primary.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class OrderQueries(VitrineDbContext db, ReplicaReads reads)
 
     /// <summary>The caller's own orders, newest first, with their items: one query (replica when safe).</summary>
     public Task<OrderPage> MinePageAsync(long userId, OrderCursor? after, int pageSize, CancellationToken cancellationToken) =>
-        reads.ReadAsync(userId, (source, ct) => MinePageAsync(source, userId, after, pageSize, ct), cancellationToken);
+        reads.ReadAsync(userId, (NpgsqlDataSource source, CancellationToken ct) => MinePageAsync(source, userId, after, pageSize, ct), cancellationToken);
 
     public Task<OrderPage> PageAsync(long readerId, Expression<Func<Order, bool>> filter, OrderCursor? after, int pageSize, CancellationToken cancellationToken) =>
         reads.ReadAsync(readerId, (source, ct) => PageAsync(source, filter, after, pageSize, ct), cancellationToken);
@@ -74,51 +74,43 @@ public sealed class OrderQueries(VitrineDbContext db, ReplicaReads reads)
         return new OrderPage(page.Select(OrderResponse.From).ToList(), next);
     }
 
-    private static async Task<OrderPage> MinePageAsync(VitrineDbContext db, long userId, OrderCursor? after, int pageSize, CancellationToken cancellationToken)
+    private static async Task<OrderPage> MinePageAsync(NpgsqlDataSource source, long userId, OrderCursor? after, int pageSize, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        await using var command = source.CreateCommand(after is null ? MinePageSql : MineNextPageSql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize + 1 });
+        if (after is { } cursor)
         {
-            await using var command = new NpgsqlCommand(after is null ? MinePageSql : MineNextPageSql, (NpgsqlConnection)db.Database.GetDbConnection());
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize + 1 });
-            if (after is { } cursor)
-            {
-                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cursor.CreatedAt });
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor.Id });
-            }
-
-            var orders = new List<OrderResponse>(pageSize + 1);
-            List<OrderItemResponse>? items = null;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var id = reader.GetInt64(0);
-                if (orders.Count == 0 || orders[^1].Id != id)
-                {
-                    items = [];
-                    orders.Add(new OrderResponse(id, reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), items));
-                }
-
-                if (!reader.IsDBNull(5))
-                {
-                    items!.Add(new OrderItemResponse(reader.GetInt64(5), reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
-                }
-            }
-
-            string? next = null;
-            if (orders.Count > pageSize)
-            {
-                orders.RemoveAt(pageSize);
-                next = new OrderCursor(orders[^1].CreatedAt, orders[^1].Id).Encode();
-            }
-
-            return new OrderPage(orders, next);
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cursor.CreatedAt });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor.Id });
         }
-        finally
+
+        var orders = new List<OrderResponse>(pageSize + 1);
+        List<OrderItemResponse>? items = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await db.Database.CloseConnectionAsync();
+            var id = reader.GetInt64(0);
+            if (orders.Count == 0 || orders[^1].Id != id)
+            {
+                items = [];
+                orders.Add(new OrderResponse(id, reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), items));
+            }
+
+            if (!reader.IsDBNull(5))
+            {
+                items!.Add(new OrderItemResponse(reader.GetInt64(5), reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
+            }
         }
+
+        string? next = null;
+        if (orders.Count > pageSize)
+        {
+            orders.RemoveAt(pageSize);
+            next = new OrderCursor(orders[^1].CreatedAt, orders[^1].Id).Encode();
+        }
+
+        return new OrderPage(orders, next);
     }
 
     private static async Task<Order?> FindAsync(VitrineDbContext db, long id, CancellationToken cancellationToken)

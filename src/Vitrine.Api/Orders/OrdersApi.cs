@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vitrine.Api.Accounts;
+using Vitrine.Api.Json;
 using Vitrine.Api.Replication;
 using Vitrine.Data.Model;
 using Vitrine.ServiceDefaults;
@@ -142,7 +143,7 @@ public static class OrdersApi
         };
     }
 
-    public static async Task<Results<Ok<OrderPage>, ValidationProblem>> MyOrders(
+    public static async Task<Results<JsonBytes<OrderPage>, ValidationProblem>> MyOrders(
         ClaimsPrincipal principal, OrderQueries queries, CancellationToken cancellationToken,
         [Range(1, 100)] int pageSize = 20, [StringLength(64)] string? cursor = null)
     {
@@ -151,7 +152,9 @@ public static class OrdersApi
             return invalid!;
         }
 
-        return TypedResults.Ok(await queries.MinePageAsync(principal.UserId(), after, pageSize, cancellationToken));
+        // The source-generated serializer's fast path (the HTTP options' resolver chain takes the slower metadata path).
+        var page = await queries.MinePageAsync(principal.UserId(), after, pageSize, cancellationToken);
+        return new JsonBytes<OrderPage>(JsonSerializer.SerializeToUtf8Bytes(page, Json.ApiJson.Default.OrderPage));
     }
 
     public static async Task<Results<Ok<OrderPage>, ValidationProblem>> AllOrders(

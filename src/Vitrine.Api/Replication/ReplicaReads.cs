@@ -18,6 +18,7 @@ namespace Vitrine.Api.Replication;
 /// </summary>
 public sealed class ReplicaReads(
     VitrineDbContext primary,
+    NpgsqlDataSource primarySource,
     ReadReplicaDatabase replica,
     ReadYourWrites writes,
     ReplicaCircuit circuit,
@@ -28,13 +29,29 @@ public sealed class ReplicaReads(
     /// Answers from the replica that the primary must confirm: "not found" by id, which may only mean the replica has not
     /// replayed someone else's write yet (an admin opening the order a customer placed a moment ago).
     /// </param>
-    public async Task<T> ReadAsync<T>(
-        long readerId, Func<VitrineDbContext, CancellationToken, Task<T>> query, CancellationToken cancellationToken, Func<T, bool>? confirmOnPrimary = null)
+    public Task<T> ReadAsync<T>(
+        long readerId, Func<VitrineDbContext, CancellationToken, Task<T>> query, CancellationToken cancellationToken, Func<T, bool>? confirmOnPrimary = null) =>
+        RouteAsync(readerId, ct => query(primary, ct), (lastWrite, ct) => TryReplicaAsync(lastWrite, query, ct), confirmOnPrimary, cancellationToken);
+
+    /// <summary>
+    /// The same routing for a raw statement on a data source: the replica's (multiplexed, prepared) or the primary's,
+    /// with no DbContext leased — for the hottest read, a user's own order history.
+    /// </summary>
+    public Task<T> ReadAsync<T>(
+        long readerId, Func<NpgsqlDataSource, CancellationToken, Task<T>> query, CancellationToken cancellationToken) =>
+        RouteAsync(readerId, ct => query(primarySource, ct), (lastWrite, ct) => TryReplicaAsync(lastWrite, query, ct), null, cancellationToken);
+
+    private async Task<T> RouteAsync<T>(
+        long readerId,
+        Func<CancellationToken, Task<T>> onPrimary,
+        Func<NpgsqlLogSequenceNumber?, CancellationToken, Task<(bool Served, T? Value)>> onReplica,
+        Func<T, bool>? confirmOnPrimary,
+        CancellationToken cancellationToken)
     {
         if (!replica.IsConfigured)
         {
             metrics.Primary("no-replica");
-            return await query(primary, cancellationToken);
+            return await onPrimary(cancellationToken);
         }
 
         NpgsqlLogSequenceNumber? lastWrite;
@@ -45,13 +62,13 @@ public sealed class ReplicaReads(
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             metrics.Primary("redis-unavailable");
-            return await query(primary, cancellationToken);
+            return await onPrimary(cancellationToken);
         }
 
         try
         {
             var (served, value) = await circuit.Pipeline.ExecuteAsync(
-                async ct => await TryReplicaAsync(lastWrite, query, ct), cancellationToken);
+                async ct => await onReplica(lastWrite, ct), cancellationToken);
             if (served && confirmOnPrimary?.Invoke(value!) != true)
             {
                 metrics.Replica();
@@ -70,8 +87,29 @@ public sealed class ReplicaReads(
             metrics.Primary("replica-unavailable");
         }
 
-        return await query(primary, cancellationToken);
+        return await onPrimary(cancellationToken);
     }
+
+    private async Task<(bool Served, T? Value)> TryReplicaAsync<T>(
+        NpgsqlLogSequenceNumber? lastWrite, Func<NpgsqlDataSource, CancellationToken, Task<T>> query, CancellationToken cancellationToken)
+    {
+        var source = replica.DataSource;
+        // The position check and the query may travel on different connections of the multiplexed pool: both reach the
+        // same server, whose replay position only moves forward.
+        if (lastWrite is { } position)
+        {
+            await using var check = source.CreateCommand(ReplayedSql);
+            check.Parameters.Add(new NpgsqlParameter<NpgsqlLogSequenceNumber> { TypedValue = position, NpgsqlDbType = NpgsqlDbType.PgLsn });
+            if (await check.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return (false, default);
+            }
+        }
+
+        return (true, await query(source, cancellationToken));
+    }
+
+    private const string ReplayedSql = "SELECT coalesce(NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= $1, false)";
 
     private async Task<(bool Served, T? Value)> TryReplicaAsync<T>(
         NpgsqlLogSequenceNumber? lastWrite, Func<VitrineDbContext, CancellationToken, Task<T>> query, CancellationToken cancellationToken)
