@@ -29,8 +29,5 @@ public sealed class PrimaryReads : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>Whether a direct connection string is configured (otherwise <see cref="DataSource"/> is the primary's).</summary>
-    public bool IsDirect => own is not null;
-
     public ValueTask DisposeAsync() => own?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
